@@ -1,0 +1,61 @@
+"""Reads for pages, scoped by what the user may see, in a fixed number of queries."""
+
+from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from labelling.models import Departement, Place, Region, User
+
+
+def places_visible_to(*, user: User) -> QuerySet[Place]:
+    base = Place.objects.select_related("commune", "departement__region", "porteur")
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.is_national:
+        return base
+    return get_objects_for_user(
+        user, "labelling.view_place", klass=base, accept_global_perms=False, with_superuser=False
+    )
+
+
+def place_for_user(*, user: User, place_id) -> Place | None:
+    """The place, or None when it does not exist or the user may not see it (same answer)."""
+    return (
+        places_visible_to(user=user)
+        .prefetch_related(
+            "opening_intervals",
+            "agents__trainings",
+            "presences__operator",
+        )
+        .filter(pk=place_id)
+        .first()
+    )
+
+
+def place_list(
+    *,
+    user: User,
+    region_code: str = "",
+    departement_code: str = "",
+    label_status: str = "",
+    search: str = "",
+) -> QuerySet[Place]:
+    places = places_visible_to(user=user)
+    if region_code:
+        places = places.filter(departement__region_id=region_code)
+    if departement_code:
+        places = places.filter(departement_id=departement_code)
+    if label_status:
+        places = places.filter(label_status=label_status)
+    if search:
+        places = places.filter(name__icontains=search) | places.filter(
+            commune__name__icontains=search
+        )
+    return places.order_by("departement_id", "name")
+
+
+def regions_with_departements() -> list[Region]:
+    return list(Region.objects.prefetch_related("departements").order_by("name"))
+
+
+def departements() -> QuerySet[Departement]:
+    return Departement.objects.order_by("code")
