@@ -6,6 +6,9 @@ from labelling import views as labelling_views
 urlpatterns = [
     path("", labelling_views.home, name="home"),
     path("compte/", include("config.auth_urls")),
+    path("api/v1/", include("labelling.api_urls")),
     path("", include("labelling.urls")),
+    path("", include("workflows.urls")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
