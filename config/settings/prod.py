@@ -7,12 +7,16 @@ from .base import env
 
 for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not env(required, default=""):
-        raise ImproperlyConfigured(f"La variable d'environnement {required} est obligatoire en production.")
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {required} est obligatoire en production."
+        )
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS]
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

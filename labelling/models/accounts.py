@@ -44,7 +44,11 @@ class User(AbstractUser):
         "labelling.Porteur", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     departement = models.ForeignKey(
-        "labelling.Departement", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        "labelling.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     operator = models.ForeignKey(
         "labelling.Operator", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -58,7 +62,8 @@ class User(AbstractUser):
         verbose_name = "utilisateur"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="porteur") | Q(porteur__isnull=False), name="user_porteur_has_porteur"
+                condition=~Q(role="porteur") | Q(porteur__isnull=False),
+                name="user_porteur_has_porteur",
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=["instructeur", "signataire"]) | Q(departement__isnull=False),

@@ -65,16 +65,24 @@ class LabelStatus(models.TextChoices):
 
 class Place(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    id_fs = models.CharField("identifiant national", max_length=40, unique=True, null=True, blank=True)
+    id_fs = models.CharField(
+        "identifiant national", max_length=40, unique=True, null=True, blank=True
+    )
     name = models.CharField("nom", max_length=200)
     address = models.CharField("adresse", max_length=300, blank=True)
-    commune = models.ForeignKey("labelling.Commune", on_delete=models.PROTECT, related_name="places")
+    commune = models.ForeignKey(
+        "labelling.Commune", on_delete=models.PROTECT, related_name="places"
+    )
     # Denormalised from the commune so that permission and list queries filter on one column.
     departement = models.ForeignKey(
         "labelling.Departement", on_delete=models.PROTECT, related_name="places", editable=False
     )
-    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        "latitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        "longitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
     itinerant = models.BooleanField("itinérant", null=True, blank=True)
     porteur = models.ForeignKey(Porteur, on_delete=models.PROTECT, related_name="places")
     reference_date = models.DateField("date de la déclaration", null=True, blank=True)
@@ -136,6 +144,18 @@ class OpeningInterval(models.Model):
                 name="opening_interval_start_before_end",
             ),
         ]
+
+    @staticmethod
+    def minute_label(minute: int) -> str:
+        return f"{minute // 60:02d}:{minute % 60:02d}"
+
+    @property
+    def start_label(self) -> str:
+        return self.minute_label(self.start_minute)
+
+    @property
+    def end_label(self) -> str:
+        return self.minute_label(self.end_minute)
 
 
 class Agent(models.Model):

@@ -18,7 +18,9 @@ class Version(models.Model):
     source_reference = models.CharField("texte de référence", max_length=500, blank=True)
     starts_on = models.DateField("en vigueur à partir du", null=True, blank=True)
     ends_on = models.DateField("en vigueur jusqu'au", null=True, blank=True)
-    status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -28,7 +30,8 @@ class Version(models.Model):
         ordering = ["starts_on", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(starts_on__isnull=False, published_at__isnull=False),
+                condition=Q(status="draft")
+                | Q(starts_on__isnull=False, published_at__isnull=False),
                 name="version_published_has_start",
             ),
             models.CheckConstraint(

@@ -46,7 +46,9 @@ class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=100)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
-    epci = models.ForeignKey(EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
     population = models.PositiveIntegerField("population", null=True, blank=True)
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)
 

@@ -1,0 +1,71 @@
+# Estampille — `make run` serves the app on its embedded default; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+# System libraries: WeasyPrint (Pango, HarfBuzz subsetting), poppler (pdftotext, pdffonts),
+# and Debian's Chromium for the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+TEST_SYSTEM_PACKAGES := chromium
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+# Under CI the suite runs on the real services of the machine.
+ifeq ($(CI),true)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/estampille
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+endif
+
+.PHONY: setup system-deps run test lint format bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[dev]"
+	touch $@
+
+define install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installation des paquets système :$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-deps:
+	$(call install_missing,$(SYSTEM_PACKAGES))
+
+setup: $(VENV)/.installed system-deps
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Estampille est servi sur http://127.0.0.1:8000/ (Ctrl+C pour arrêter)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -rs $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	$(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
+
+# Production path: Redis broker, PostgreSQL, as many workers on as many machines as needed.
+worker: setup
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(VENV)/bin/celery -A config worker -l info
+
+beat: setup
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(VENV)/bin/celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

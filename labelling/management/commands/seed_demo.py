@@ -1,0 +1,238 @@
+"""Demo data for `make run`: Puy-de-Dôme (13 labelled places, 10 in project, as in the 2018
+meeting report) and Hautes-Alpes (11 labelled places linked by visio), on real communes, with
+one user per role. Idempotent: running it again changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from labelling.models import (
+    Agent,
+    Commune,
+    OpeningInterval,
+    Operator,
+    OperatorPresence,
+    Place,
+    Porteur,
+    Role,
+    Training,
+    User,
+)
+from labelling.models.network import LabelStatus, Presence, TrainingKind
+from labelling.permissions import sync_place_permissions, sync_user_groups
+
+DEMO_PASSWORD = "Estampille-demo-2026"
+
+NATIONAL_PARTNERS = [
+    "caf", "assurance_maladie", "assurance_retraite", "msa", "france_travail",
+    "la_poste", "dgfip", "justice", "interieur",
+]  # fmt: skip
+
+# (commune name, porteur kind, porteur name, SIRET or "", labelled)
+PUY_DE_DOME = [
+    ("Ambert", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300017", True),
+    ("Besse-et-Saint-Anastaise", "commune", "Commune de Besse-et-Saint-Anastaise", "", True),
+    ("Cunlhat", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300017", True),
+    ("Manzat", "epci", "Communauté de communes Combrailles Sioule et Morge", "", True),
+    ("Pontaumur", "epci", "Communauté de communes Chavanon Combrailles et Volcans", "", True),
+    ("Saint-Anthème", "association", "Association Vivre en Haut-Livradois", "52297314500018", True),
+    ("Saint-Gervais-d'Auvergne", "commune", "Commune de Saint-Gervais-d'Auvergne", "", True),
+    ("Sauxillanges", "la_poste", "La Poste", "35600000000048", True),
+    ("Tauves", "commune", "Commune de Tauves", "", True),
+    ("Viverols", "la_poste", "La Poste", "35600000000048", True),
+    ("Pionsat", "association", "Association Combrailles Services", "", True),
+    ("Rochefort-Montagne", "epci", "Communauté de communes Dômes Sancy Artense", "", True),
+    ("Courpière", "commune", "Commune de Courpière", "", True),
+    ("Thiers", "epci", "Communauté de communes Thiers Dore et Montagne", "", False),
+    ("Saint-Éloy-les-Mines", "commune", "Commune de Saint-Éloy-les-Mines", "", False),
+    ("Billom", "epci", "Billom Communauté", "", False),
+    ("Lezoux", "commune", "Commune de Lezoux", "", False),
+    ("Giat", "la_poste", "La Poste", "35600000000048", False),
+    ("Ardes", "association", "Association Cézallier Services", "", False),
+    ("Saint-Amant-Roche-Savine", "commune", "Commune de Saint-Amant-Roche-Savine", "", False),
+    ("La Tour-d'Auvergne", "commune", "Commune de La Tour-d'Auvergne", "", False),
+    ("Saint-Germain-l'Herm", "etat", "Sous-préfecture d'Ambert", "", False),
+    ("Arlanc", "autre", "Régie de territoire du Livradois", "", False),
+]
+
+HAUTES_ALPES = [
+    ("Gap", "etat", "Préfecture des Hautes-Alpes", "", True),
+    ("Briançon", "commune", "Commune de Briançon", "", True),
+    ("Embrun", "epci", "Communauté de communes Serre-Ponçon", "", True),
+    ("Laragne-Montéglin", "epci", "Communauté de communes du Sisteronais-Buëch", "", True),
+    ("Serres", "epci", "Communauté de communes du Sisteronais-Buëch", "", True),
+    ("Veynes", "association", "Association Buëch Services", "", True),
+    ("Guillestre", "commune", "Commune de Guillestre", "", True),
+    ("L'Argentière-la-Bessée", "commune", "Commune de L'Argentière-la-Bessée", "", True),
+    ("Saint-Bonnet-en-Champsaur", "epci", "Communauté de communes Champsaur-Valgaudemar", "", True),
+    ("Aiguilles", "la_poste", "La Poste", "35600000000048", True),
+    ("Rosans", "association", "Association Rosanais Services", "", True),
+]
+
+WEEK = {
+    0: [(510, 720), (810, 1050)],
+    1: [(510, 720), (810, 1050)],
+    2: [(510, 720), (810, 1050)],
+    3: [(510, 720), (810, 1050)],
+    4: [(510, 720), (810, 1020)],
+    5: [(540, 720)],
+}
+SHORT_WEEK = {0: [(540, 720), (840, 1020)], 1: [(540, 720)], 3: [(540, 720), (840, 1020)]}
+
+AGENT_NAMES = [
+    "Mireille Pujol", "Adrien Baudouin", "Sylvie Ferré", "Kamel Haddad", "Bernadette Rouch",
+    "Julien Chassaing", "Amandine Vidal", "Thierry Brun", "Nadia Cherif", "Loïc Fabre",
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            places = []
+            places += self._seed_departement("63", PUY_DE_DOME)
+            places += self._seed_departement("05", HAUTES_ALPES)
+            sync_place_permissions(places=places)
+            accounts = self._seed_users()
+        self.stdout.write(
+            self.style.SUCCESS(f"Données de démonstration prêtes : {len(places)} lieux.")
+        )
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        for email, label in accounts:
+            self.stdout.write(f"  {email:<40} {label}")
+
+    def _commune(self, departement: str, name: str) -> Commune:
+        commune = Commune.objects.filter(departement_id=departement, name=name).first()
+        if commune is None:
+            raise CommandError(f"Commune introuvable dans le {departement} : {name}")
+        return commune
+
+    def _seed_departement(self, code: str, rows) -> list[Place]:
+        places = []
+        for index, (commune_name, kind, porteur_name, siret, labelled) in enumerate(rows, start=1):
+            id_fs = f"DEMO-{code}-{index:02d}"
+            place = Place.objects.filter(id_fs=id_fs).first()
+            if place is None:
+                place = self._create_place(
+                    code, index, commune_name, kind, porteur_name, siret, labelled
+                )
+            places.append(place)
+        return places
+
+    def _porteur(self, kind: str, name: str, siret: str, commune: Commune) -> Porteur:
+        if siret:
+            porteur, _ = Porteur.objects.get_or_create(
+                siret=siret, defaults={"kind": kind, "name": name, "commune": commune}
+            )
+            return porteur
+        porteur = Porteur.objects.filter(kind=kind, name=name).first()
+        return porteur or Porteur.objects.create(kind=kind, name=name, commune=commune)
+
+    def _create_place(
+        self, code, index, commune_name, kind, porteur_name, siret, labelled
+    ) -> Place:
+        commune = self._commune(code, commune_name)
+        porteur = self._porteur(kind, porteur_name, siret, commune)
+        wave = datetime.date(2020, 1, 1) if index % 2 else datetime.date(2020, 9, 1)
+        prefix = "France Services" if labelled else "Projet de France Services"
+        place = Place.objects.create(
+            id_fs=f"DEMO-{code}-{index:02d}",
+            name=f"{prefix} de {commune_name}",
+            address=f"{index} place de la Mairie, {commune.postal_codes.split(' ')[0]} {commune_name}",
+            commune=commune,
+            porteur=porteur,
+            reference_date=datetime.date(2026, 9, 1),
+            confidential_office=True,
+            digital_space=labelled or index % 3 != 0,
+            accessible_pmr=index % 4 != 0,
+            label_status=LabelStatus.LABELLED if labelled else LabelStatus.CANDIDATE,
+            labelled_on=(wave - datetime.timedelta(days=45)) if labelled else None,
+            label_effective_on=wave if labelled else None,
+        )
+        week = WEEK if labelled or index % 2 else SHORT_WEEK
+        OpeningInterval.objects.bulk_create(
+            OpeningInterval(place=place, weekday=day, start_minute=s, end_minute=e, position=i)
+            for day, intervals in week.items()
+            for i, (s, e) in enumerate(intervals)
+        )
+        agent_count = 2 if labelled else 1 + index % 2
+        for position in range(agent_count):
+            agent = Agent.objects.create(
+                place=place,
+                name=AGENT_NAMES[(index + position) % len(AGENT_NAMES)],
+                fte=Decimal("1.0") if position == 0 else Decimal("0.8"),
+                position=position,
+            )
+            Training.objects.create(
+                agent=agent,
+                kind=TrainingKind.FRANCE_SERVICES_INITIALE
+                if labelled
+                else TrainingKind.PRIMO_ACCUEIL,
+                completed_on=datetime.date(2019, 11, 15) + datetime.timedelta(days=30 * position),
+            )
+        operators = {op.code: op for op in Operator.objects.all()}
+        partners = NATIONAL_PARTNERS if labelled else NATIONAL_PARTNERS[: 4 + index % 5]
+        OperatorPresence.objects.bulk_create(
+            OperatorPresence(
+                place=place,
+                operator=operators[op_code],
+                presence=Presence.ON_SITE if position % 3 == 0 else Presence.REMOTE,
+                convention_signed_on=datetime.date(2019, 12, 2) if labelled else None,
+                position=position,
+            )
+            for position, op_code in enumerate(partners)
+        )
+        return place
+
+    def _user(self, email: str, label: str, **fields) -> tuple[str, str]:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, **fields)
+        sync_user_groups(user=user)
+        return email, label
+
+    def _seed_users(self) -> list[tuple[str, str]]:
+        accounts = [
+            self._user(
+                "admin@estampille.test", "administrateur (admin Django)",
+                first_name="Alex", last_name="Admin", role=Role.ADMIN, is_staff=True,
+                is_superuser=True,
+            ),
+            self._user(
+                "anct@estampille.test", "agence nationale (ANCT), lecture de tout le réseau",
+                first_name="Nora", last_name="Benali", role=Role.NATIONAL,
+            ),
+        ]  # fmt: skip
+        for code, name in (("63", "Puy-de-Dôme"), ("05", "Hautes-Alpes")):
+            accounts.append(
+                self._user(
+                    f"instructeur-{code}@estampille.test", f"instructeur, préfecture du {name}",
+                    first_name="Claire", last_name=f"Instructrice {code}",
+                    role=Role.INSTRUCTEUR, departement_id=code,
+                )
+            )  # fmt: skip
+            accounts.append(
+                self._user(
+                    f"signataire-{code}@estampille.test", f"signataire (préfet), {name}",
+                    first_name="Paul", last_name=f"Préfet {code}",
+                    role=Role.SIGNATAIRE, departement_id=code,
+                )
+            )  # fmt: skip
+            place = Place.objects.filter(id_fs=f"DEMO-{code}-01").select_related("porteur").get()
+            accounts.append(
+                self._user(
+                    f"porteur-{code}@estampille.test", f"porteur : {place.porteur.name}",
+                    first_name="Jeanne", last_name=f"Porteuse {code}",
+                    role=Role.PORTEUR, porteur=place.porteur,
+                )
+            )  # fmt: skip
+        accounts.append(
+            self._user(
+                "operateur-caf@estampille.test", "opérateur partenaire : CAF",
+                first_name="Luc", last_name="Caf", role=Role.OPERATEUR, operator_id="caf",
+            )
+        )  # fmt: skip
+        return accounts
