@@ -10,7 +10,13 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     if user is not None and user.is_authenticated:
         items.append({"label": "Accueil", "url": reverse("home")})
-        if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE, Role.NATIONAL, Role.ADMIN, Role.OPERATEUR):
+        if user.role in (
+            Role.INSTRUCTEUR,
+            Role.SIGNATAIRE,
+            Role.NATIONAL,
+            Role.ADMIN,
+            Role.OPERATEUR,
+        ):
             items.append({"label": "Lieux", "url": reverse("labelling:place_list")})
         if user.role == Role.PORTEUR:
             items.append({"label": "Mes lieux", "url": reverse("labelling:place_list")})

@@ -50,7 +50,9 @@ def _place_grants(place: Place, operator_codes: Iterable[str]) -> list[tuple[str
     """(group name, permission codename) pairs a place should have."""
     grants = [(prefecture_group_name(place.departement_id), c) for c in PLACE_PERMISSIONS]
     grants += [(porteur_group_name(place.porteur_id), c) for c in PLACE_PERMISSIONS]
-    grants += [(operator_group_name(code), "view_place") for code in operator_codes if code != "autre"]
+    grants += [
+        (operator_group_name(code), "view_place") for code in operator_codes if code != "autre"
+    ]
     return grants
 
 

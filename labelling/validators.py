@@ -23,7 +23,9 @@ def siret_is_valid(value: str) -> bool:
 
 def validate_siret(value: str) -> None:
     if len(value) != 14 or not value.isdigit():
-        raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", code="siret_format")
+        raise ValidationError(
+            "Le SIRET doit comporter exactement 14 chiffres.", code="siret_format"
+        )
     if not siret_is_valid(value):
         raise ValidationError(
             "Ce SIRET n'est pas valide : sa clé de contrôle est fausse. Vérifiez les 14 chiffres.",
