@@ -32,16 +32,16 @@ NATIONAL_PARTNERS = [
 
 # (commune name, porteur kind, porteur name, SIRET or "", labelled)
 PUY_DE_DOME = [
-    ("Ambert", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300017", True),
+    ("Ambert", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300018", True),
     ("Besse-et-Saint-Anastaise", "commune", "Commune de Besse-et-Saint-Anastaise", "", True),
-    ("Cunlhat", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300017", True),
+    ("Cunlhat", "epci", "Communauté de communes Ambert Livradois Forez", "20007146300018", True),
     ("Manzat", "epci", "Communauté de communes Combrailles Sioule et Morge", "", True),
     ("Pontaumur", "epci", "Communauté de communes Chavanon Combrailles et Volcans", "", True),
-    ("Saint-Anthème", "association", "Association Vivre en Haut-Livradois", "52297314500018", True),
+    ("Saint-Anthème", "association", "Association Vivre en Haut-Livradois", "52297314500017", True),
     ("Saint-Gervais-d'Auvergne", "commune", "Commune de Saint-Gervais-d'Auvergne", "", True),
-    ("Sauxillanges", "la_poste", "La Poste", "35600000000048", True),
+    ("Sauxillanges", "la_poste", "La Poste", "35600000000100", True),
     ("Tauves", "commune", "Commune de Tauves", "", True),
-    ("Viverols", "la_poste", "La Poste", "35600000000048", True),
+    ("Viverols", "la_poste", "La Poste", "35600000000100", True),
     ("Pionsat", "association", "Association Combrailles Services", "", True),
     ("Rochefort-Montagne", "epci", "Communauté de communes Dômes Sancy Artense", "", True),
     ("Courpière", "commune", "Commune de Courpière", "", True),
@@ -49,7 +49,7 @@ PUY_DE_DOME = [
     ("Saint-Éloy-les-Mines", "commune", "Commune de Saint-Éloy-les-Mines", "", False),
     ("Billom", "epci", "Billom Communauté", "", False),
     ("Lezoux", "commune", "Commune de Lezoux", "", False),
-    ("Giat", "la_poste", "La Poste", "35600000000048", False),
+    ("Giat", "la_poste", "La Poste", "35600000000100", False),
     ("Ardes", "association", "Association Cézallier Services", "", False),
     ("Saint-Amant-Roche-Savine", "commune", "Commune de Saint-Amant-Roche-Savine", "", False),
     ("La Tour-d'Auvergne", "commune", "Commune de La Tour-d'Auvergne", "", False),
@@ -67,7 +67,7 @@ HAUTES_ALPES = [
     ("Guillestre", "commune", "Commune de Guillestre", "", True),
     ("L'Argentière-la-Bessée", "commune", "Commune de L'Argentière-la-Bessée", "", True),
     ("Saint-Bonnet-en-Champsaur", "epci", "Communauté de communes Champsaur-Valgaudemar", "", True),
-    ("Aiguilles", "la_poste", "La Poste", "35600000000048", True),
+    ("Aiguilles", "la_poste", "La Poste", "35600000000100", True),
     ("Rosans", "association", "Association Rosanais Services", "", True),
 ]
 
