@@ -2,6 +2,8 @@ from .accounts import Role, User
 from .network import (
     Agent,
     Convention,
+    ConventionStatus,
+    LabelStatus,
     OpeningInterval,
     Operator,
     OperatorPresence,
@@ -9,7 +11,10 @@ from .network import (
     PlaceGroupObjectPermission,
     PlaceUserObjectPermission,
     Porteur,
+    PorteurKind,
+    Presence,
     Training,
+    TrainingKind,
 )
 from .referential import ConformityReport, Criterion, Version
 from .territories import EPCI, Commune, Departement, Region
@@ -20,8 +25,10 @@ __all__ = [
     "Commune",
     "ConformityReport",
     "Convention",
+    "ConventionStatus",
     "Criterion",
     "Departement",
+    "LabelStatus",
     "OpeningInterval",
     "Operator",
     "OperatorPresence",
@@ -29,9 +36,12 @@ __all__ = [
     "PlaceGroupObjectPermission",
     "PlaceUserObjectPermission",
     "Porteur",
+    "PorteurKind",
+    "Presence",
     "Region",
     "Role",
     "Training",
+    "TrainingKind",
     "User",
     "Version",
 ]
