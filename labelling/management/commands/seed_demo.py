@@ -206,22 +206,22 @@ class Command(BaseCommand):
                 first_name="Nora", last_name="Benali", role=Role.NATIONAL,
             ),
         ]  # fmt: skip
-        for code, name in (("63", "Puy-de-Dôme"), ("05", "Hautes-Alpes")):
+        for code, name, porteur_place in (("63", "du Puy-de-Dôme", 1), ("05", "des Hautes-Alpes", 2)):
             accounts.append(
                 self._user(
-                    f"instructeur-{code}@estampille.test", f"instructeur, préfecture du {name}",
+                    f"instructeur-{code}@estampille.test", f"instructeur, préfecture {name}",
                     first_name="Claire", last_name=f"Instructrice {code}",
                     role=Role.INSTRUCTEUR, departement_id=code,
                 )
             )  # fmt: skip
             accounts.append(
                 self._user(
-                    f"signataire-{code}@estampille.test", f"signataire (préfet), {name}",
+                    f"signataire-{code}@estampille.test", f"signataire (préfet), préfecture {name}",
                     first_name="Paul", last_name=f"Préfet {code}",
                     role=Role.SIGNATAIRE, departement_id=code,
                 )
             )  # fmt: skip
-            place = Place.objects.filter(id_fs=f"DEMO-{code}-01").select_related("porteur").get()
+            place = Place.objects.filter(id_fs=f"DEMO-{code}-{porteur_place:02d}").select_related("porteur").get()
             accounts.append(
                 self._user(
                     f"porteur-{code}@estampille.test", f"porteur : {place.porteur.name}",
