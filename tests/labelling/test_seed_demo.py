@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from labelling.models import LabelStatus, Place, Porteur, PorteurKind, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_matches_the_seeds(capsys):
+    call_command("seed_demo")
+    first = (Place.objects.count(), Porteur.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Place.objects.count(), Porteur.objects.count(), User.objects.count()) == first
+
+    in_63 = Place.objects.filter(departement_id="63")
+    assert in_63.filter(label_status=LabelStatus.LABELLED).count() == 13
+    assert in_63.filter(label_status=LabelStatus.CANDIDATE).count() == 10
+    assert Place.objects.filter(departement_id="05", label_status=LabelStatus.LABELLED).count() == 11
+    assert set(Porteur.objects.values_list("kind", flat=True)) == set(PorteurKind.values)
+    assert "instructeur-63@estampille.test" in capsys.readouterr().out
+
+
+def test_demo_accounts_sign_in_and_see_their_scope(client):
+    call_command("seed_demo")
+    user = authenticate(email="instructeur-05@estampille.test", password="Estampille-demo-2026")
+    assert user is not None
+    client.force_login(user)
+    content = client.get("/lieux/").content.decode()
+    assert "Briançon" in content
+    assert "Ambert" not in content
