@@ -45,6 +45,7 @@ run: setup
 
 test: setup
 	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
+	$(PY) scripts/ensure_database.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -rs $(PYTEST_ARGS)
