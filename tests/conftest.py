@@ -42,3 +42,39 @@ def _require_services(request):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _reload_reference_data() -> None:
+    """Re-run the data migrations of `labelling` (they are idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import migrations
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, load=False)
+    loader.load_disk()
+    for (app_label, name), migration in sorted(loader.disk_migrations.items()):
+        if app_label != "labelling":
+            continue
+        import_module(migration.__module__)
+        for operation in migration.operations:
+            if isinstance(operation, migrations.RunPython):
+                operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Territories, operators and built-in versions come from data migrations; a transactional
+    test flushes them at its end, so the next test that needs the database loads them again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False) or (
+        marker.args and marker.args[0] is True
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from labelling.models import Departement
+
+    if not Departement.objects.exists():
+        _reload_reference_data()

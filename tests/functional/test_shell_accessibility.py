@@ -1,0 +1,61 @@
+"""The DSFR shell in a real headless Chromium: sign in, navigate, and an axe audit of each page."""
+
+import io
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
+    # still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser.new_page(locale="fr-FR")
+        browser.close()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Chromium absent")
+def test_instructor_signs_in_and_browses_accessible_pages(live_server, page):
+    call_command("seed_demo", stdout=io.StringIO())
+    page.goto(f"{live_server.url}/compte/connexion/")
+    assert serious_violations(page) == []
+    page.get_by_label("Adresse électronique").fill("instructeur-63@estampille.test")
+    page.get_by_label("Mot de passe").fill("Estampille-demo-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Préfecture — Puy-de-Dôme (63)"
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Lieux", exact=True).click()
+    assert "23 lieux" in page.content()
+    page.get_by_role("link", name="France Services de Tauves").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "France Services de Tauves"
+    assert serious_violations(page) == []
