@@ -54,7 +54,7 @@ def _reload_reference_data() -> None:
 
     loader = MigrationLoader(None, load=False)
     loader.load_disk()
-    for (app_label, name), migration in sorted(loader.disk_migrations.items()):
+    for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
         if app_label != "labelling":
             continue
         import_module(migration.__module__)
