@@ -1,0 +1,128 @@
+"""The steps of the application form and how each fills the declaration (declaration/1)."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass
+
+DAYS: list[tuple[str, str]] = [
+    ("mo", "Lundi"),
+    ("tu", "Mardi"),
+    ("we", "Mercredi"),
+    ("th", "Jeudi"),
+    ("fr", "Vendredi"),
+    ("sa", "Samedi"),
+    ("su", "Dimanche"),
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    help: str
+
+
+STEPS: list[Step] = [
+    Step("porteur", "Porteur", "La structure qui porte le lieu et dépose la candidature."),
+    Step("lieu", "Lieu", "Le nom, l'adresse et la commune du lieu candidat."),
+    Step("horaires", "Horaires d'ouverture", "Les plages d'ouverture au public, jour par jour."),
+    Step("agents", "Agents et formations", "Les agents d'accueil, leur temps et leurs formations."),
+    Step(
+        "operateurs", "Opérateurs partenaires", "Les opérateurs et la façon dont ils sont présents."
+    ),
+    Step("locaux", "Locaux", "Les conditions d'accueil du public."),
+    Step("pieces", "Pièces justificatives", "Les documents qui appuient la candidature."),
+]
+STEP_SLUGS = [s.slug for s in STEPS]
+STEP_BY_SLUG = {s.slug: s for s in STEPS}
+
+
+def empty_declaration(*, porteur) -> dict:
+    porteur_part = {"kind": porteur.kind, "name": porteur.name}
+    if porteur.siret:
+        porteur_part["siret"] = porteur.siret
+    return {
+        "schema": "declaration/1",
+        "site": {"name": "", "commune_insee": "", "porteur": porteur_part},
+        "opening_hours": {},
+        "agents": [],
+        "operators": [],
+        "premises": {},
+    }
+
+
+def apply_step(declaration: dict, *, step: str, data: dict) -> dict:
+    """A copy of the declaration with the part of one step replaced by `data`."""
+    result = copy.deepcopy(declaration) or {}
+    result.setdefault("schema", "declaration/1")
+    site = result.setdefault("site", {})
+    if step == "porteur":
+        site["porteur"] = data
+    elif step == "lieu":
+        porteur = site.get("porteur", {})
+        result["site"] = {**data, "porteur": porteur}
+    elif step == "horaires":
+        result["opening_hours"] = data
+    elif step == "agents":
+        result["agents"] = data
+    elif step == "operateurs":
+        result["operators"] = data
+    elif step == "locaux":
+        result["premises"] = data
+    elif step == "pieces":
+        pass
+    else:
+        raise ValueError(f"Unknown step {step}")
+    return result
+
+
+def for_check(declaration: dict, *, on: datetime.date) -> dict:
+    """The declaration as sent to the engine: dated of the day it is checked."""
+    result = copy.deepcopy(declaration)
+    result["reference_date"] = on.isoformat()
+    return result
+
+
+def get_path(declaration: dict, path: str):
+    node = declaration
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def set_path(declaration: dict, path: str, value) -> dict:
+    result = copy.deepcopy(declaration)
+    node = result
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return result
+
+
+def format_intervals(intervals: list) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in intervals or [])
+
+
+def parse_intervals(text: str) -> list[list[str]]:
+    """'09:00-12:00, 13:30-17:00' → [['09:00', '12:00'], ['13:30', '17:00']]; raises ValueError
+    with a French message."""
+    import re
+
+    intervals = []
+    for chunk in [c.strip() for c in re.split(r"[,;/]", text or "") if c.strip()]:
+        match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})", chunk)
+        if not match:
+            raise ValueError(f"« {chunk} » n'est pas une plage au format 09:00-12:00.")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if h1 > 23 or m1 > 59 or m2 > 59 or end > 1440 or (h2 == 24 and m2):
+            raise ValueError(f"« {chunk} » contient une heure qui n'existe pas.")
+        if start >= end:
+            raise ValueError(f"« {chunk} » : le début doit précéder la fin.")
+        intervals.append([f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"])
+    return intervals

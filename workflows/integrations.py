@@ -1,0 +1,141 @@
+"""The only place where workflows calls the conformity engine and the documents app.
+
+Imports are local so that Django starts even while those apps load, and so that the calls can
+be replaced in one place."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class FieldError:
+    path: str
+    message: str
+
+
+@dataclass
+class ConformityOutcome:
+    """The result of checking a raw declaration: either errors, or criteria."""
+
+    version_code: str
+    errors: list[FieldError] = field(default_factory=list)
+    conform: bool | None = None
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def failed_codes(self) -> list[str]:
+        return [c["code"] for c in self.criteria if c["status"] == "fail"]
+
+
+def version_code_in_force(on: datetime.date | None = None) -> str:
+    from labelling.conformity.store import version_in_force
+    from workflows.deadlines import today
+
+    version = version_in_force(on=on or today())
+    return getattr(version, "code", version)
+
+
+def _version(version_code: str):
+    from labelling.conformity.store import get_version_spec
+
+    return get_version_spec(version_code)
+
+
+def national_partners(version_code: str) -> list[str]:
+    """Codes of the national partners the version requires (for the conventions stage)."""
+    spec = _version(version_code)
+    for criterion in getattr(spec, "criteria", []) or []:
+        params = getattr(criterion, "params", None) or {}
+        partners = params.get("partners") or params.get("operators")
+        if partners:
+            return list(partners)
+    return []
+
+
+def check_declaration(raw: dict, *, version_code: str) -> ConformityOutcome:
+    from labelling.conformity import InvalidDeclaration, check, validate_declaration
+
+    try:
+        declaration = validate_declaration(raw)
+    except InvalidDeclaration as exc:
+        return ConformityOutcome(
+            version_code=version_code,
+            errors=[FieldError(path=str(e.path), message=str(e.message)) for e in exc.errors],
+        )
+    result = check(declaration=declaration, version=_version(version_code))
+    return ConformityOutcome(
+        version_code=version_code,
+        conform=bool(result.conform),
+        criteria=[
+            {
+                "code": c.code,
+                "status": c.status,
+                "message": c.message,
+                "reference": c.reference,
+                "label": getattr(c, "label", "") or c.code,
+            }
+            for c in result.criteria
+        ],
+    )
+
+
+def record_report(*, raw: dict, version_code: str, place=None, checked_by=None, process: str):
+    """Validate, check and store an immutable ConformityReport (raises on invalid input)."""
+    from labelling.conformity import validate_declaration
+    from labelling.conformity.store import record_conformity_report
+
+    declaration = validate_declaration(raw)
+    return record_conformity_report(
+        declaration=declaration,
+        version=_version(version_code),
+        place=place,
+        checked_by=checked_by,
+        process=process,
+    )
+
+
+def request_document(*, kind: str, place, subject_key: str, context: dict, requested_by=None):
+    from documents.services import request_document as _request
+
+    return _request(
+        kind=kind,
+        place=place,
+        subject_key=subject_key,
+        context=context,
+        requested_by=requested_by,
+    )
+
+
+def store_supporting_document(*, place, subject_key: str, title: str, uploaded_file, uploaded_by):
+    from documents.services import store_supporting_document as _store
+
+    return _store(
+        place=place,
+        subject_key=subject_key,
+        title=title,
+        uploaded_file=uploaded_file,
+        uploaded_by=uploaded_by,
+    )
+
+
+def validate_upload(uploaded_file) -> None:
+    """Raise django.core.exceptions.ValidationError when the file is not acceptable."""
+    from documents.uploads import validate_upload as _validate
+
+    _validate(uploaded_file)
+
+
+def document_url(document_id) -> str:
+    try:
+        return reverse("documents:download", args=[document_id])
+    except NoReverseMatch:
+        return ""

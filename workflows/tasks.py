@@ -1,0 +1,219 @@
+"""E-mails of the application workflow and the daily jobs (Celery).
+
+Tasks take ids and are idempotent: each e-mail has a key in NotificationLog, so a retried task
+never sends it twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from labelling.models import Role, User
+from workflows.deadlines import today
+from workflows.models import (
+    PREFECTURE_STATES,
+    Application,
+    JournalEntry,
+    Message,
+    NotificationLog,
+    Opinion,
+    State,
+)
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+def _url(path: str) -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _application_url(app: Application) -> str:
+    return _url(reverse("workflows:application_detail", args=[app.pk]))
+
+
+def send_once(*, key: str, subject: str, body: str, recipients: list[str]) -> bool:
+    """Send one e-mail unless one with this key was already sent."""
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return False
+    with transaction.atomic():
+        _, created = NotificationLog.objects.get_or_create(
+            key=key, defaults={"recipients": recipients}
+        )
+        if not created:
+            return False
+        # Inside the transaction: when sending fails, the log row goes too and a retry resends.
+        send_mail(
+            subject=f"[Estampille] {subject}",
+            message=body,
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return True
+
+
+def _porteur_emails(app: Application) -> list[str]:
+    return list(
+        User.objects.filter(
+            porteur_id=app.porteur_id, role=Role.PORTEUR, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+def _prefecture_emails(app: Application, *, state: str) -> list[str]:
+    if state == State.DECISION:
+        users = User.objects.filter(role=Role.SIGNATAIRE, departement_id=app.departement_id)
+    elif app.assigned_to_id:
+        users = User.objects.filter(pk=app.assigned_to_id)
+    else:
+        users = User.objects.filter(role=Role.INSTRUCTEUR, departement_id=app.departement_id)
+    return list(users.filter(is_active=True).values_list("email", flat=True))
+
+
+@shared_task(**TASK_OPTIONS)
+def notify_journal_entry(entry_id: int) -> bool:
+    """A stage change (or a correction): tell the porteur and the préfecture who must act."""
+    entry = (
+        JournalEntry.objects.select_related("application", "actor", "application__porteur")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None or entry.private:
+        return False
+    app = entry.application
+    recipients = _porteur_emails(app)
+    if entry.to_state in PREFECTURE_STATES and entry.to_state != entry.from_state:
+        recipients += _prefecture_emails(app, state=entry.to_state)
+    if entry.actor_id:
+        recipients = [r for r in recipients if r != entry.actor.email]
+    subject = f"Dossier {app.reference} — {entry.get_action_display()}"
+    lines = [
+        "Bonjour,",
+        "",
+        f"Le dossier de candidature {app.reference} ({app.site_name}) a évolué :",
+        f"{entry.get_action_display()} — étape : {entry.get_to_state_display()}.",
+    ]
+    if entry.comment:
+        lines += ["", "Commentaire :", entry.comment]
+    lines += ["", f"Consulter le dossier : {_application_url(app)}", "", "Estampille"]
+    return send_once(
+        key=f"journal:{entry.pk}", subject=subject, body="\n".join(lines), recipients=recipients
+    )
+
+
+@shared_task(**TASK_OPTIONS)
+def notify_message(message_id: str) -> bool:
+    message = Message.objects.select_related("application", "author").filter(pk=message_id).first()
+    if message is None:
+        return False
+    app = message.application
+    if message.author.role == Role.PORTEUR:
+        recipients = _prefecture_emails(app, state=app.state)
+    else:
+        recipients = _porteur_emails(app)
+    body = "\n".join(
+        [
+            "Bonjour,",
+            "",
+            f"Nouveau message sur le dossier {app.reference} ({app.site_name}) :",
+            "",
+            message.body,
+            "",
+            f"Répondre : {_application_url(app)}#messages",
+            "",
+            "Estampille",
+        ]
+    )
+    return send_once(
+        key=f"message:{message.pk}",
+        subject=f"Dossier {app.reference} — nouveau message",
+        body=body,
+        recipients=[r for r in recipients if r != message.author.email],
+    )
+
+
+def _opinion_body(opinion: Opinion, *, reminder: bool) -> str:
+    app = opinion.application
+    lines = ["Bonjour,", ""]
+    if reminder:
+        lines.append(
+            f"Sauf erreur, votre avis sur le dossier {app.reference} était attendu pour le "
+            f"{opinion.due_on:%d/%m/%Y}. Nous vous remercions de le transmettre au plus vite."
+        )
+    else:
+        lines.append(
+            f"La préfecture sollicite votre avis sur la candidature de « {app.site_name} » "
+            f"au label France Services (dossier {app.reference}), avant le "
+            f"{opinion.due_on:%d/%m/%Y}."
+        )
+    lines += ["", "Question posée :", opinion.question, "", "Estampille"]
+    return "\n".join(lines)
+
+
+@shared_task(**TASK_OPTIONS)
+def send_opinion_request(opinion_id: str) -> bool:
+    opinion = Opinion.objects.select_related("application").filter(pk=opinion_id).first()
+    if opinion is None:
+        return False
+    return send_once(
+        key=f"opinion-request:{opinion.pk}",
+        subject=f"Demande d'avis — dossier {opinion.application.reference}",
+        body=_opinion_body(opinion, reminder=False),
+        recipients=[opinion.addressee_email],
+    )
+
+
+@shared_task(**TASK_OPTIONS)
+def send_opinion_reminder(opinion_id: str) -> bool:
+    opinion = Opinion.objects.select_related("application").filter(pk=opinion_id).first()
+    if opinion is None:
+        return False
+    return send_once(
+        key=f"opinion-reminder:{opinion.pk}",
+        subject=f"Relance : avis attendu — dossier {opinion.application.reference}",
+        body=_opinion_body(opinion, reminder=True),
+        recipients=[opinion.addressee_email],
+    )
+
+
+@shared_task(**TASK_OPTIONS)
+def remind_overdue_opinions() -> int:
+    """Daily: remind, once, each opinion not given by its deadline."""
+    from workflows import services
+
+    ids = Opinion.objects.filter(
+        answered_at__isnull=True, reminded_at__isnull=True, due_on__lt=today()
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in list(ids) if services.remind_opinion(opinion_id=pk))
+
+
+@shared_task(**TASK_OPTIONS)
+def send_overdue_digests() -> int:
+    """Daily: each instructor gets the list of their overdue files (theirs and unassigned)."""
+    from workflows.selectors import overdue_for_instructor
+
+    sent = 0
+    day = today()
+    for user in User.objects.filter(role=Role.INSTRUCTEUR, is_active=True).order_by("pk"):
+        apps = overdue_for_instructor(user=user)
+        if not apps:
+            continue
+        lines = ["Bonjour,", "", "Ces dossiers ont dépassé leur échéance :", ""]
+        for app in apps:
+            late = (day - app.stage_deadline).days
+            lines.append(
+                f"- {app.reference} — {app.site_name} ({app.get_state_display()}), "
+                f"échéance du {app.stage_deadline:%d/%m/%Y} dépassée de {late} jour(s) : "
+                f"{_application_url(app)}"
+            )
+        lines += ["", "Estampille"]
+        sent += send_once(
+            key=f"digest:{user.pk}:{day.isoformat()}",
+            subject=f"{len(apps)} dossier(s) en retard",
+            body="\n".join(lines),
+            recipients=[user.email],
+        )
+    return sent
