@@ -158,7 +158,7 @@ class Application(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state=State.DRAFT)
+                condition=Q(state__in=[State.DRAFT, State.WITHDRAWN])
                 | Q(
                     place__isnull=False,
                     departement__isnull=False,
@@ -444,6 +444,12 @@ class ApplicationDocument(models.Model):
                 name="attachment_has_message",
             ),
         ]
+
+    @property
+    def url(self) -> str:
+        from workflows.integrations import document_url
+
+        return document_url(self.document_id)
 
 
 class DeclarationCorrection(models.Model):

@@ -1,0 +1,344 @@
+"""Transitions through the services: states, journal, deadlines, viewflow tasks, documents."""
+
+import datetime
+
+import pytest
+from viewflow.workflow.status import PROCESS, STATUS
+
+from labelling.models.network import LabelStatus
+from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
+from tests.workflows import factories as wf
+from workflows import services
+from workflows.deadlines import today
+from workflows.flows import ApplicationFlow
+from workflows.models import (
+    Action,
+    ApplicationProcess,
+    ConventionTracking,
+    Outcome,
+    State,
+    TrackingStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def open_tasks(app):
+    process = ApplicationProcess.objects.filter(application=app).order_by("-created").first()
+    return sorted(t.flow_task.name for t in process.task_set.filter(status=STATUS.NEW))
+
+
+def test_start_creates_draft_and_viewflow_process():
+    user = PorteurUserFactory()
+    app = services.start_application(user=user)
+    assert app.state == State.DRAFT
+    assert app.place is None
+    assert open_tasks(app) == ["draft"]
+    assert list(app.journal.values_list("action", flat=True)) == [Action.CREATE]
+
+
+def test_place_step_creates_the_place_with_permissions():
+    app = wf.drafted()
+    assert app.place.commune_id == "63003"
+    assert app.departement_id == "63"
+    assert app.completed_steps == [
+        "porteur",
+        "lieu",
+        "horaires",
+        "agents",
+        "operateurs",
+        "locaux",
+        "pieces",
+    ]
+
+
+def test_submission_freezes_a_snapshot_and_requests_an_acknowledgement(
+    django_capture_on_commit_callbacks, mailoutbox, _integrations
+):
+    app = wf.drafted()
+    instructor = InstructeurFactory(departement_id="63")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.SUBMITTED
+    assert app.submitted_snapshot["declaration"]["site"]["name"] == "France Services d'Ambert"
+    assert app.submitted_snapshot["conformity"]["conform"] is True
+    assert app.conformity_report is not None
+    assert app.stage_deadline == today() + datetime.timedelta(days=15)
+    assert open_tasks(app) == ["completeness"]
+    assert app.documents.filter(kind="accuse_reception").count() == 1
+    # The instructors of the département are told a file arrived.
+    assert any(instructor.email in m.to for m in mailoutbox)
+
+
+def test_non_conform_submission_needs_a_justification():
+    app = wf.drafted(conform=False)
+    with pytest.raises(services.InvalidInput) as exc:
+        services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
+    assert "justification" in exc.value.field_errors
+    services.submit_application(
+        user=wf.porteur_of(app), application_id=app.pk, justification="Bureau en travaux."
+    )
+    app.refresh_from_db()
+    assert app.state == State.SUBMITTED
+    assert app.conform is False
+    assert app.submitted_snapshot["justification"] == "Bureau en travaux."
+
+
+def test_request_for_more_stops_the_clock_and_resubmission_resumes_it():
+    app = wf.submitted()
+    instructor = InstructeurFactory(departement_id="63")
+    app.stage_deadline = today() + datetime.timedelta(days=9)
+    app.save()
+    services.request_completion(
+        user=instructor, application_id=app.pk, message="Joignez le plan des locaux."
+    )
+    app.refresh_from_db()
+    assert app.state == State.INCOMPLETE
+    assert app.paused_remaining_days == 9
+    assert app.stage_deadline is None
+    assert open_tasks(app) == ["resubmission"]
+    services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.SUBMITTED
+    assert app.stage_deadline == today() + datetime.timedelta(days=9)
+    assert app.paused_remaining_days is None
+    assert open_tasks(app) == ["completeness"]
+    # Repeatable.
+    services.request_completion(user=instructor, application_id=app.pk, message="Encore.")
+    services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
+    assert app.documents.filter(kind="accuse_reception").count() == 3
+
+
+def test_instruction_splits_into_review_and_opinions_then_joins():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    assert open_tasks(app) == ["opinions", "review"]
+    opinion = services.request_opinion(
+        user=instructor,
+        application_id=app.pk,
+        kind="sous_prefet",
+        addressee="Sous-préfet d'Ambert",
+        addressee_email="sp@example.fr",
+        question="Votre avis ?",
+    )
+    with pytest.raises(services.InvalidInput):
+        services.close_opinions(user=instructor, application_id=app.pk)
+    services.record_opinion(
+        user=instructor,
+        application_id=app.pk,
+        opinion_id=opinion.pk,
+        favourable=True,
+        answer="Favorable.",
+    )
+    services.close_opinions(user=instructor, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.INSTRUCTION
+    assert open_tasks(app) == ["review"]
+    with pytest.raises(services.InvalidInput):
+        services.finish_review(user=instructor, application_id=app.pk)
+    wf.review_all(app, instructor)
+    services.finish_review(user=instructor, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.CONVENTIONS
+    assert open_tasks(app) == ["conventions"]
+    assert ConventionTracking.objects.filter(application=app).count() == 9
+
+
+def test_overriding_a_criterion_needs_a_justification_which_is_kept():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    item = {"code": "premises.digital_space", "verdict": "fail", "comment": "Vu sur place"}
+    with pytest.raises(services.InvalidInput) as exc:
+        services.review_criteria(
+            user=instructor, application_id=app.pk, reviews=[{**item, "justification": ""}]
+        )
+    assert "premises.digital_space-justification" in exc.value.field_errors
+    (review,) = services.review_criteria(
+        user=instructor,
+        application_id=app.pk,
+        reviews=[{**item, "justification": "Pas d'imprimante lors de la visite."}],
+    )
+    assert review.overridden
+    assert review.override_justification == "Pas d'imprimante lors de la visite."
+    entry = app.journal.get(action=Action.REVIEW)
+    assert entry.private and entry.data["justification"].startswith("Pas d'imprimante")
+
+
+def test_conventions_stage_ends_when_none_is_awaited():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_conventions(instructor=instructor)
+    with pytest.raises(services.InvalidInput):
+        services.finish_conventions(user=instructor, application_id=app.pk)
+    # The porteur uploads the CAF convention, the instructor validates it.
+    services.upload_convention(
+        user=wf.porteur_of(app),
+        application_id=app.pk,
+        operator_code="caf",
+        signed_on=today(),
+        uploaded_file=wf.pdf(),
+    )
+    caf = app.convention_trackings.get(operator_id="caf")
+    assert caf.status == TrackingStatus.RECEIVED
+    services.set_convention_status(
+        user=instructor, application_id=app.pk, operator_code="caf", status=TrackingStatus.SIGNED
+    )
+    for code in wf.NATIONAL[1:]:
+        services.set_convention_status(
+            user=instructor,
+            application_id=app.pk,
+            operator_code=code,
+            status=TrackingStatus.NATIONAL,
+        )
+    services.finish_conventions(user=instructor, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.PROPOSAL
+    assert open_tasks(app) == ["proposal"]
+
+
+def test_label_path_ends_with_the_place_labelled():
+    app = wf.signed()
+    app.refresh_from_db()
+    assert app.state == State.LABELLED
+    assert app.place.label_status == LabelStatus.LABELLED
+    assert app.place.labelled_on == today()
+    assert app.place.label_effective_on == datetime.date(2030, 1, 1)
+    assert app.documents.filter(kind="arrete_labellisation").count() == 1
+    process = app.processes.get()
+    assert process.status == PROCESS.DONE
+    assert process.task_set.filter(flow_task=ApplicationFlow.labelled).exists()
+
+
+def test_refusal_names_failed_criteria_and_place_stays_candidate():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_proposal(instructor=instructor)
+    with pytest.raises(services.InvalidInput) as exc:
+        services.propose(
+            user=instructor, application_id=app.pk, outcome=Outcome.REFUSE, reasons="Non."
+        )
+    assert "failed_criteria" in exc.value.field_errors
+    services.propose(
+        user=instructor,
+        application_id=app.pk,
+        outcome=Outcome.REFUSE,
+        reasons="Pas de bureau fermé.",
+        failed_criteria=["premises.confidential_office"],
+    )
+    services.sign_decision(user=SignataireFactory(departement_id="63"), application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.REFUSED
+    assert app.decision_reasons == "Pas de bureau fermé."
+    assert app.place.label_status == LabelStatus.CANDIDATE
+    assert app.documents.filter(kind="refus").count() == 1
+    assert app.processes.get().task_set.filter(flow_task=ApplicationFlow.refused).exists()
+
+
+def test_the_proposer_cannot_sign():
+    signataire = SignataireFactory(departement_id="63")
+    app = wf.in_proposal()
+    # A signataire cannot propose (only instructors do) …
+    with pytest.raises(services.AccessDenied):
+        services.propose(
+            user=signataire,
+            application_id=app.pk,
+            outcome=Outcome.LABEL,
+            reasons="Oui",
+            effective_on=today(),
+        )
+    # … and the database refuses a decision signed by the proposer whatever the code does.
+    app = wf.in_decision()
+    from django.db import IntegrityError, transaction
+
+    app.decided_by = app.proposed_by
+    app.decided_on = today()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        app.save()
+
+
+def test_withdrawal_cancels_the_process():
+    app = wf.in_instruction()
+    services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Projet abandonné.")
+    app.refresh_from_db()
+    assert app.state == State.WITHDRAWN
+    assert app.closing_reason == "Projet abandonné."
+    assert app.processes.get().status == PROCESS.CANCELED
+    with pytest.raises(services.TransitionNotAllowed):
+        services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Encore")
+
+
+def test_withdrawal_of_a_draft():
+    app = wf.drafted()
+    services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Erreur.")
+    app.refresh_from_db()
+    assert app.state == State.WITHDRAWN
+
+
+def test_instructor_closes_an_abandoned_file():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.submitted()
+    services.request_completion(user=instructor, application_id=app.pk, message="Le plan ?")
+    with pytest.raises(services.InvalidInput):
+        services.close_abandoned(user=instructor, application_id=app.pk, reason=" ")
+    services.close_abandoned(
+        user=instructor, application_id=app.pk, reason="Sans réponse depuis six mois."
+    )
+    app.refresh_from_db()
+    assert app.state == State.CLOSED
+    assert app.processes.get().status == PROCESS.CANCELED
+
+
+def test_reopening_starts_a_new_revision_and_keeps_signed_documents():
+    app = wf.signed()
+    signataire = SignataireFactory(departement_id="63")
+    services.reopen(user=signataire, application_id=app.pk, reason="Erreur sur les horaires.")
+    app.refresh_from_db()
+    assert app.state == State.INSTRUCTION
+    assert app.revision == 2
+    assert app.decided_by is None
+    assert app.documents.filter(kind="arrete_labellisation", revision=1).count() == 1
+    assert app.processes.count() == 2
+    assert open_tasks(app) == ["opinions", "review"]
+    # The place keeps its label until a new decision.
+    assert app.place.label_status == LabelStatus.LABELLED
+
+
+def test_correction_keeps_both_values_and_reruns_conformity():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    wf.review_all(app, instructor)
+    before_report = app.conformity_report_id
+    correction = services.correct_declaration(
+        user=instructor,
+        application_id=app.pk,
+        path="premises.confidential_office",
+        value=False,
+        reason="Le bureau n'a pas de porte.",
+    )
+    app.refresh_from_db()
+    assert correction.porteur_value is True
+    assert correction.corrected_value is False
+    assert app.submitted_snapshot["declaration"]["premises"]["confidential_office"] is True
+    assert app.instructed_declaration["premises"]["confidential_office"] is False
+    assert app.conformity_report_id != before_report
+    assert app.conform is False
+    review = app.reviews.get(criterion_code="premises.confidential_office")
+    assert (review.automatic_status, review.verdict) == ("fail", "fail")
+
+
+def test_assignment_sets_the_owner_of_open_tasks():
+    instructor = InstructeurFactory(departement_id="63")
+    other = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    services.assign(user=instructor, application_id=app.pk, assignee_id=other.pk)
+    app.refresh_from_db()
+    assert app.assigned_to == other
+    process = app.processes.get()
+    assert set(process.task_set.filter(status=STATUS.NEW).values_list("owner", flat=True)) == {
+        other.pk
+    }
+    with pytest.raises(services.InvalidInput):
+        services.assign(
+            user=instructor,
+            application_id=app.pk,
+            assignee_id=InstructeurFactory(departement_id="05").pk,
+        )
