@@ -1,0 +1,55 @@
+"""The journal is append-only: the database itself refuses UPDATE and DELETE."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from tests.workflows import factories as wf
+from workflows.models import JournalEntry
+
+
+def _assert_refused(sql: str, params: list) -> None:
+    with pytest.raises(DatabaseError) as exc, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    assert "ajout seul" in str(exc.value)
+
+
+def _check_append_only():
+    app = wf.submitted()
+    entry = app.journal.first()
+    _assert_refused("UPDATE workflows_journalentry SET comment = %s WHERE id = %s", ["x", entry.pk])
+    _assert_refused("DELETE FROM workflows_journalentry WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.filter(pk=entry.pk).update(comment="falsifié")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(ValueError):
+        entry.comment = "falsifié"
+        entry.save()
+    entry.refresh_from_db()
+    assert entry.comment == ""
+    # Adding stays possible.
+    assert JournalEntry.objects.filter(application=app).count() >= 2
+
+
+@pytest.mark.django_db
+def test_journal_is_append_only_on_sqlite_or_the_configured_database():
+    _check_append_only()
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_journal_is_append_only_on_postgresql():
+    assert connection.vendor == "postgresql"
+    _check_append_only()
+
+
+@pytest.mark.django_db
+def test_journal_records_who_when_from_and_to():
+    app = wf.in_instruction()
+    rows = list(app.journal.values_list("action", "from_state", "to_state"))
+    assert rows == [
+        ("create", "brouillon", "brouillon"),
+        ("submit", "brouillon", "depose"),
+        ("complete", "depose", "instruction"),
+    ]
+    assert all(e.actor_label and e.at for e in app.journal.all())
