@@ -12,6 +12,7 @@ DEFAULT_DEADLINES: dict[str, int] = {
     "conventions": 90,  # national partners' conventions
     "proposal": 15,
     "decision": 30,  # the signataire signs
+    "resubmission": 30,  # given to the porteur to send what is missing (shown, not enforced)
 }
 
 STAGE_LABELS: dict[str, str] = {
@@ -21,6 +22,7 @@ STAGE_LABELS: dict[str, str] = {
     "conventions": "Conventions",
     "proposal": "Proposition",
     "decision": "Décision",
+    "resubmission": "Compléments",
 }
 
 

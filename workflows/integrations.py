@@ -53,11 +53,9 @@ def _version(version_code: str):
 def national_partners(version_code: str) -> list[str]:
     """Codes of the national partners the version requires (for the conventions stage)."""
     spec = _version(version_code)
-    for criterion in getattr(spec, "criteria", []) or []:
-        params = getattr(criterion, "params", None) or {}
-        partners = params.get("partners") or params.get("operators")
-        if partners:
-            return list(partners)
+    for criterion in getattr(spec, "criteria", ()) or ():
+        if criterion.kind == "required_partners":
+            return list((criterion.params or {}).get("partners", []))
     return []
 
 
@@ -131,7 +129,7 @@ def validate_upload(uploaded_file) -> None:
     """Raise django.core.exceptions.ValidationError when the file is not acceptable."""
     from documents.uploads import validate_upload as _validate
 
-    _validate(uploaded_file)
+    _validate(uploaded_file=uploaded_file)
 
 
 def document_url(document_id) -> str:

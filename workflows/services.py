@@ -250,6 +250,11 @@ def _document_context(app: Application, **extra: Any) -> dict:
             "state_label": app.get_state_display(),
             "version_code": app.version_code,
             "submitted_at": app.submitted_at.isoformat() if app.submitted_at else None,
+            "submitted_on": (
+                timezone.localdate(app.first_submitted_at).isoformat()
+                if app.first_submitted_at
+                else None
+            ),
             "first_submitted_at": (
                 app.first_submitted_at.isoformat() if app.first_submitted_at else None
             ),
@@ -480,6 +485,7 @@ def submit_application(*, user: User, application_id, justification: str = "") -
         title=f"Accusé de réception du dépôt n° {number}",
         suffix=f"depot-{number}",
         submission={"number": number, "at": now.isoformat(), "journal_entry": entry.pk},
+        submitted_on=timezone.localdate(now).isoformat(),
         porteur_user=_person(user),
     )
     return app
@@ -514,6 +520,7 @@ def request_completion(*, user: User, application_id, message: str) -> Applicati
         (app.stage_deadline - today()).days if app.stage_deadline else stage_days("completeness")
     )
     app.paused_remaining_days = remaining
+    due_on = deadline_for("resubmission").isoformat()
     entry = _move(
         app, user=user, to_state=State.INCOMPLETE, action=Action.REQUEST_MORE, comment=message
     )
@@ -524,7 +531,9 @@ def request_completion(*, user: User, application_id, message: str) -> Applicati
         user=user,
         title="Demande de compléments",
         suffix=f"complements-{entry.pk}",
-        request={"message": message, "at": entry.at.isoformat()},
+        request={"items": [message], "due_on": due_on, "at": entry.at.isoformat()},
+        missing_items=[message],
+        due_on=due_on,
         instructor=_person(user),
     )
     return app
@@ -534,13 +543,28 @@ def request_completion(*, user: User, application_id, message: str) -> Applicati
 
 
 def current_criteria(app: Application) -> list[dict]:
-    """The automatic results of the declaration under instruction."""
-    if app.conformity_report_id and app.conformity_report:
-        results = app.conformity_report.results
-        if isinstance(results, dict):
-            return list(results.get("criteria", []))
-        return list(results)
-    return list((app.submitted_snapshot or {}).get("conformity", {}).get("criteria", []))
+    """The automatic results of the declaration under instruction (after any correction),
+    with the labels of the version's criteria."""
+    snapshot = list((app.submitted_snapshot or {}).get("conformity", {}).get("criteria", []))
+    if not app.conformity_report_id:
+        return snapshot
+    results = app.conformity_report.results
+    criteria = results.get("criteria", []) if isinstance(results, dict) else results
+    labels = {c["code"]: c.get("label", "") for c in snapshot}
+    return [{**c, "label": c.get("label") or labels.get(c["code"]) or c["code"]} for c in criteria]
+
+
+def _criteria_details(app: Application, codes: Iterable[str]) -> list[dict]:
+    by_code = {c["code"]: c for c in current_criteria(app)}
+    return [
+        {
+            "code": code,
+            "label": by_code.get(code, {}).get("label") or code,
+            "message": by_code.get(code, {}).get("message", ""),
+            "reference": by_code.get(code, {}).get("reference", ""),
+        }
+        for code in codes
+    ]
 
 
 @transaction.atomic
@@ -1014,9 +1038,11 @@ def propose(
         stage="decision",
     )
     _complete(app, _flow().proposal)
+    labels = {c["code"]: c for c in current_criteria(app)}
     reviews = [
         {
             "code": r.criterion_code,
+            "label": labels.get(r.criterion_code, {}).get("label", ""),
             "automatic": r.automatic_status,
             "verdict": r.verdict,
             "comment": r.comment,
@@ -1033,7 +1059,7 @@ def propose(
         proposal={
             "outcome": outcome,
             "reasons": reasons,
-            "failed_criteria": failed,
+            "failed_criteria": _criteria_details(app, failed),
             "effective_on": effective_on.isoformat() if effective_on else None,
         },
         reviews=reviews,
@@ -1104,11 +1130,11 @@ def sign_decision(
         title=f"{title} (révision {app.revision})",
         suffix="decision",
         decision={
-            "outcome": app.proposed_outcome,
+            "outcome": "label" if app.proposed_outcome == Outcome.LABEL else "refusal",
             "decided_on": decided_on.isoformat(),
             "effective_on": app.effective_on.isoformat() if app.effective_on else None,
             "reasons": app.decision_reasons,
-            "failed_criteria": app.refusal_criteria,
+            "failed_criteria": _criteria_details(app, app.refusal_criteria),
         },
         signataire=_person(user),
         declaration=app.declaration,

@@ -1,0 +1,135 @@
+"""Instructors' queue: scope, filters, sort, constant number of queries, CSV and XLSX exports."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import (
+    InstructeurFactory,
+    PlaceFactory,
+    PorteurFactory,
+    PorteurUserFactory,
+    commune,
+)
+from workflows.deadlines import today
+from workflows.models import Application, State
+
+pytestmark = pytest.mark.django_db
+
+
+def make_applications(count: int, *, departement_commune: str = "63003", state=State.INSTRUCTION):
+    """Applications straight in the database (the queue only reads them)."""
+    apps = []
+    now = datetime.datetime.now(datetime.UTC)
+    for i in range(count):
+        porteur = PorteurFactory(kind="association" if i % 2 else "commune")
+        place = PlaceFactory(commune=commune(departement_commune), porteur=porteur)
+        user = PorteurUserFactory(porteur=porteur)
+        apps.append(
+            Application.objects.create(
+                porteur=porteur,
+                place=place,
+                departement_id=place.departement_id,
+                created_by=user,
+                state=state,
+                version_code="france-services-2019",
+                submitted_snapshot={"declaration": {}},
+                first_submitted_at=now,
+                submitted_at=now,
+                stage_deadline=today() + datetime.timedelta(days=(-3 if i % 3 == 0 else 10)),
+            )
+        )
+    return apps
+
+
+@pytest.fixture
+def instructor():
+    return InstructeurFactory(departement_id="63")
+
+
+def test_queue_shows_only_the_departement(client, instructor):
+    mine = make_applications(2)
+    others = make_applications(2, departement_commune="05061")
+    client.force_login(instructor)
+    page = client.get(reverse("workflows:queue")).content.decode()
+    for app in mine:
+        assert app.reference in page
+    for app in others:
+        assert app.reference not in page
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_queue_uses_a_constant_number_of_queries(
+    client, instructor, django_assert_num_queries, count
+):
+    make_applications(count)
+    client.force_login(instructor)
+    # session + user, count, page rows: the same whatever the number of rows.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("workflows:queue"))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == count
+
+
+def test_filters_and_sort(client, instructor):
+    apps = make_applications(6)
+    apps[0].assigned_to = instructor
+    apps[0].save()
+    client.force_login(instructor)
+    queue = reverse("workflows:queue")
+    overdue = client.get(queue, {"retard": "1"}).context["rows"]
+    assert {a.pk for a, _ in overdue} == {apps[0].pk, apps[3].pk}
+    assert all(row[-1] == "oui" for _, row in overdue)
+    associations = client.get(queue, {"porteur": "association"}).context["rows"]
+    assert {a.porteur.kind for a, _ in associations} == {"association"}
+    mine = client.get(queue, {"attribution": "moi"}).context["rows"]
+    assert [a.pk for a, _ in mine] == [apps[0].pk]
+    assert client.get(queue, {"etape": "depose"}).context["rows"] == []
+    by_commune = client.get(queue, {"commune": "Ambert"}).context["rows"]
+    assert len(by_commune) == 6
+    assert client.get(queue, {"commune": "Clermont"}).context["rows"] == []
+    sorted_rows = client.get(queue, {"tri": "echeance"}).context["rows"]
+    deadlines = [a.stage_deadline for a, _ in sorted_rows]
+    assert deadlines == sorted(deadlines)
+
+
+def test_csv_export_has_the_columns_shown_and_the_filter(client, instructor):
+    apps = make_applications(4)
+    client.force_login(instructor)
+    response = client.get(reverse("workflows:queue_export", args=["csv"]), {"retard": "1"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    page_columns = client.get(reverse("workflows:queue")).context["columns"]
+    assert rows[0] == page_columns
+    assert {r[0] for r in rows[1:]} == {apps[0].reference, apps[3].reference}
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_xlsx_export_constant_queries(client, instructor, django_assert_num_queries, count):
+    make_applications(count)
+    client.force_login(instructor)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("workflows:queue_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Référence"
+    assert len(rows) == count + 1
+
+
+def test_porteurs_have_no_queue(client):
+    client.force_login(PorteurUserFactory())
+    assert client.get(reverse("workflows:queue")).status_code == 404
+    assert client.get(reverse("workflows:queue_export", args=["csv"])).status_code == 404
+
+
+def test_porteur_list_constant_queries(client, django_assert_num_queries):
+    apps = make_applications(3)
+    user = apps[0].created_by
+    client.force_login(user)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("workflows:porteur_applications"))
+    assert apps[0].reference in response.content.decode()
