@@ -1,0 +1,196 @@
+"""Official documents (PDF made in the background from a snapshot) and supporting documents
+uploaded by porteurs. Files live under MEDIA_ROOT with random names and are only served by
+views that check access first."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from documents.codes import new_verification_code
+
+
+class DocumentKind(models.TextChoices):
+    ACCUSE_RECEPTION = "accuse_reception", "Accusé de réception"
+    DEMANDE_COMPLEMENTS = "demande_complements", "Demande de compléments"
+    RAPPORT_INSTRUCTION = "rapport_instruction", "Rapport d'instruction"
+    ARRETE_LABELLISATION = "arrete_labellisation", "Arrêté de labellisation"
+    REFUS = "refus", "Décision de refus"
+    DECISION_FINANCEMENT = "decision_financement", "Décision de financement"
+    MISE_EN_DEMEURE = "mise_en_demeure", "Mise en demeure"
+    ARRETE_RETRAIT = "arrete_retrait", "Arrêté de retrait du label"
+
+
+#: Decisions that can be challenged: their PDF states the "voies et délais de recours".
+APPEALABLE_KINDS = frozenset(
+    {
+        DocumentKind.ARRETE_LABELLISATION,
+        DocumentKind.REFUS,
+        DocumentKind.DECISION_FINANCEMENT,
+        DocumentKind.MISE_EN_DEMEURE,
+        DocumentKind.ARRETE_RETRAIT,
+    }
+)
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours de production"
+    READY = "ready", "Prêt"
+    FAILED = "failed", "Échec"
+
+
+def _random_name(folder: str, extension: str) -> str:
+    # 128 random bits: the name tells nothing and cannot be guessed.
+    return f"{folder}/{secrets.token_hex(16)}.{extension}"
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    return _random_name("documents/officiels", "pdf")
+
+
+def supporting_upload_to(instance: SupportingDocument, filename: str) -> str:
+    extension = instance.extension or "bin"
+    return _random_name("documents/pieces", extension)
+
+
+class DocumentBatch(models.Model):
+    """Documents requested together (e.g. the yearly funding decisions of a département)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+    documents = models.ManyToManyField("Document", related_name="batches", blank=True)
+
+    class Meta:
+        verbose_name = "lot de documents"
+        verbose_name_plural = "lots de documents"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or f"Lot du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def ready(self):
+        return self.filter(status=DocumentStatus.READY)
+
+
+class Document(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("type", max_length=30, choices=DocumentKind.choices)
+    place = models.ForeignKey(
+        "labelling.Place", on_delete=models.PROTECT, related_name="official_documents"
+    )
+    subject_key = models.CharField("objet", max_length=200)
+    revision = models.PositiveIntegerField("révision", default=1)
+    status = models.CharField(
+        "état", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    context = models.JSONField("données figées", default=dict)
+    verification_code = models.CharField(
+        "code de vérification", max_length=14, unique=True, default=new_verification_code
+    )
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    file = models.FileField("fichier", upload_to=document_upload_to, blank=True, max_length=200)
+    signed_by_name = models.CharField("signataire", max_length=200, blank=True)
+    signed_by_quality = models.CharField("qualité du signataire", max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    ready_at = models.DateTimeField("produit le", null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document officiel"
+        verbose_name_plural = "documents officiels"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_key", "revision"], name="document_unique_revision"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready")
+                | (~Q(sha256="") & ~Q(file="") & Q(ready_at__isnull=False)),
+                name="document_ready_has_file",
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="document_revision_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["place", "-created_at"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.subject_key} (r{self.revision})"
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", None) == DocumentStatus.READY:
+            raise ValueError("Un document produit n'est jamais modifié : créez une révision.")
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
+    def is_appealable(self) -> bool:
+        return self.kind in APPEALABLE_KINDS
+
+
+class SupportingDocument(models.Model):
+    """A file a porteur (or an instructor) deposited, validated by content before it is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    place = models.ForeignKey(
+        "labelling.Place", on_delete=models.PROTECT, related_name="supporting_documents"
+    )
+    subject_key = models.CharField("objet", max_length=200)
+    title = models.CharField("intitulé", max_length=200)
+    file = models.FileField("fichier", upload_to=supporting_upload_to, max_length=200)
+    original_name = models.CharField("nom d'origine", max_length=255)
+    content_type = models.CharField("type", max_length=50)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField("taille (octets)")
+    pages = models.PositiveIntegerField("pages", null=True, blank=True)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["place", "subject_key"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="supporting_not_empty"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="supporting_allowed_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

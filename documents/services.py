@@ -1,0 +1,374 @@
+"""Writes of the documents app: ask for official documents (made in the background), produce
+them, regenerate or retry them, and store supporting documents after validation.
+
+Workflows decide *which* document a step needs and pass a snapshot of what it shows; this module
+decides how it is made, stored and verified."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from documents.models import (
+    APPEALABLE_KINDS,
+    Document,
+    DocumentBatch,
+    DocumentKind,
+    DocumentStatus,
+    SupportingDocument,
+)
+from documents.prefectures import prefecture_info
+from documents.rendering import DECISION_QUALITY, SERVICE_QUALITY, render_pdf
+from documents.uploads import validate_upload
+from labelling.models import Place, User
+
+__all__ = [
+    "BatchItem",
+    "DocumentNotRetryable",
+    "produce_document",
+    "record_failure",
+    "regenerate_document",
+    "render_pdf",
+    "request_document",
+    "request_documents_batch",
+    "requeue_stale_documents",
+    "retry_document",
+    "store_supporting_document",
+    "verify_url",
+]
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = (DocumentStatus.PENDING, DocumentStatus.RUNNING, DocumentStatus.READY)
+
+
+class DocumentNotRetryable(ValueError):
+    """Only a failed document can be retried; only a ready or failed one regenerated."""
+
+
+def site_url() -> str:
+    return str(
+        getattr(settings, "DOCUMENTS_SITE_URL", "")
+        or getattr(settings, "SITE_URL", "")
+        or "http://127.0.0.1:8000"
+    ).rstrip("/")
+
+
+def verify_url(code: str) -> str:
+    return f"{site_url()}/verifier/{code}/"
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+
+def _merge(defaults: dict, given: Any) -> dict:
+    """Defaults overridden by the non-empty values the caller gave."""
+    given = given if isinstance(given, dict) else {}
+    return {**defaults, **{k: v for k, v in given.items() if v not in (None, "")}}
+
+
+def snapshot_context(*, kind: str, place: Place, context: dict) -> dict:
+    """The frozen context stored with the document: what the caller gave, completed with the
+    place, porteur and préfecture as they are now and the date the document bears."""
+    commune = place.commune
+    porteur = place.porteur
+    departement = place.departement
+    snapshot = dict(context)
+    snapshot["place"] = _merge(
+        {
+            "id": str(place.pk),
+            "name": place.name,
+            "address": place.address,
+            "commune": commune.name,
+            "commune_insee": commune.pk,
+            "departement": place.departement_id,
+        },
+        context.get("place"),
+    )
+    snapshot["porteur"] = _merge(
+        {"name": porteur.name, "kind": porteur.get_kind_display(), "address": porteur.address},
+        context.get("porteur"),
+    )
+    snapshot["prefecture"] = _merge(
+        dict(prefecture_info(place.departement_id, departement.name)), context.get("prefecture")
+    )
+    snapshot.setdefault("issued_on", timezone.localdate().isoformat())
+    snapshot["kind"] = kind
+    return snapshot
+
+
+def _signatory(kind: str, snapshot: dict, requested_by: User | None) -> tuple[str, str]:
+    person = snapshot.get("signataire") or snapshot.get("instructor") or {}
+    if not isinstance(person, dict):
+        person = {}
+    name = person.get("name") or ""
+    if not name and requested_by is not None and kind in APPEALABLE_KINDS:
+        name = requested_by.get_full_name() or ""
+    default_quality = DECISION_QUALITY if kind in APPEALABLE_KINDS else SERVICE_QUALITY
+    return name[:200], (person.get("quality") or default_quality)[:300]
+
+
+# --- asking for documents -----------------------------------------------------------------
+
+
+def _enqueue(document_id) -> None:
+    from documents.tasks import render_document
+
+    render_document.delay(str(document_id))
+
+
+def _create_revision(
+    *,
+    kind: str,
+    place: Place,
+    subject_key: str,
+    snapshot: dict,
+    revision: int,
+    requested_by: User | None,
+) -> Document:
+    name, quality = _signatory(kind, snapshot, requested_by)
+    document = Document.objects.create(
+        kind=kind,
+        place=place,
+        subject_key=subject_key,
+        revision=revision,
+        context=snapshot,
+        signed_by_name=name,
+        signed_by_quality=quality,
+        requested_by=requested_by,
+    )
+    transaction.on_commit(lambda: _enqueue(document.pk), robust=True)
+    return document
+
+
+def _latest(kind: str, subject_key: str, *, lock: bool = False) -> Document | None:
+    documents = Document.objects.filter(kind=kind, subject_key=subject_key)
+    if lock:
+        documents = documents.select_for_update()
+    return documents.order_by("-revision").first()
+
+
+def request_document(
+    *,
+    kind: str,
+    place: Place,
+    subject_key: str,
+    context: dict,
+    requested_by: User | None = None,
+) -> Document:
+    """The document of this kind for this subject: the latest revision when it is pending,
+    running or ready (asking twice makes one document); otherwise a new revision, made in the
+    background once the surrounding transaction commits."""
+    kind = DocumentKind(kind).value
+    if not subject_key:
+        raise ValueError("subject_key est obligatoire.")
+    latest = _latest(kind, subject_key)
+    if latest is not None and latest.status in ACTIVE_STATUSES:
+        return latest
+    snapshot = snapshot_context(kind=kind, place=place, context=context)
+    try:
+        with transaction.atomic():
+            return _create_revision(
+                kind=kind,
+                place=place,
+                subject_key=subject_key,
+                snapshot=snapshot,
+                revision=(latest.revision + 1) if latest else 1,
+                requested_by=requested_by,
+            )
+    except IntegrityError:
+        # Someone asked for the same document at the same moment: theirs is ours.
+        latest = _latest(kind, subject_key)
+        if latest is None:
+            raise
+        return latest
+
+
+@transaction.atomic
+def regenerate_document(
+    *, document: Document, requested_by: User | None, context: dict | None = None
+) -> Document:
+    """A new revision of a ready (or failed) document, from the same snapshot unless another is
+    given. The earlier revision is kept unchanged, and stays verifiable."""
+    latest = _latest(document.kind, document.subject_key, lock=True)
+    if document.status not in (DocumentStatus.READY, DocumentStatus.FAILED):
+        raise DocumentNotRetryable("Le document est encore en cours de production.")
+    if latest is not None and latest.pk != document.pk and latest.status in ACTIVE_STATUSES[:2]:
+        return latest  # a newer revision is already being made
+    snapshot = (
+        snapshot_context(kind=document.kind, place=document.place, context=context)
+        if context is not None
+        else dict(document.context)
+    )
+    return _create_revision(
+        kind=document.kind,
+        place=document.place,
+        subject_key=document.subject_key,
+        snapshot=snapshot,
+        revision=(latest.revision if latest else document.revision) + 1,
+        requested_by=requested_by,
+    )
+
+
+@transaction.atomic
+def retry_document(*, document: Document, requested_by: User | None = None) -> Document:
+    """Start again the production of a failed document (same revision, same code)."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.status != DocumentStatus.FAILED:
+        raise DocumentNotRetryable("Seul un document en échec peut être relancé.")
+    locked.status = DocumentStatus.PENDING
+    locked.error = ""
+    locked.save(update_fields=["status", "error", "updated_at"])
+    logger.info("document %s relancé par %s", locked.pk, getattr(requested_by, "pk", None))
+    transaction.on_commit(lambda: _enqueue(locked.pk), robust=True)
+    return locked
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    kind: str
+    place: Place
+    subject_key: str
+    context: dict
+
+
+@transaction.atomic
+def request_documents_batch(
+    *,
+    items: Iterable[BatchItem | dict],
+    requested_by: User | None = None,
+    title: str = "",
+) -> DocumentBatch:
+    """Ask for many documents at once; the batch follows their progress."""
+    batch = DocumentBatch.objects.create(title=title[:200], requested_by=requested_by)
+    documents = []
+    for item in items:
+        if isinstance(item, dict):
+            item = BatchItem(**item)
+        documents.append(
+            request_document(
+                kind=item.kind,
+                place=item.place,
+                subject_key=item.subject_key,
+                context=item.context,
+                requested_by=requested_by,
+            )
+        )
+    batch.documents.add(*documents)
+    batch.total = len({d.pk for d in documents})
+    batch.save(update_fields=["total"])
+    return batch
+
+
+# --- producing (the Celery task's body) ---------------------------------------------------
+
+
+def produce_document(*, document_id) -> Document:
+    """Render and store one document. Idempotent: a ready document is left as it is, and when
+    two workers race, the first to store wins and the other's PDF is dropped."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status == DocumentStatus.READY:
+            return document
+        document.status = DocumentStatus.RUNNING
+        document.attempts += 1
+        document.save(update_fields=["status", "attempts", "updated_at"])
+
+    pdf = render_pdf(
+        kind=document.kind,
+        context=document.context,
+        verification_code=document.verification_code,
+        verify_url=verify_url(document.verification_code),
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status == DocumentStatus.READY:
+            return document
+        document.file.save("document.pdf", ContentFile(pdf), save=False)
+        try:
+            document.sha256 = digest
+            document.status = DocumentStatus.READY
+            document.ready_at = timezone.now()
+            document.error = ""
+            document.save(
+                update_fields=["file", "sha256", "status", "ready_at", "error", "updated_at"]
+            )
+        except Exception:
+            document.file.storage.delete(document.file.name)
+            raise
+    return document
+
+
+def record_failure(*, document_id, error: str, final: bool) -> None:
+    """Note an attempt's error; after the last attempt the document is marked failed."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == DocumentStatus.READY:
+            return
+        document.error = error[:5000]
+        document.status = DocumentStatus.FAILED if final else DocumentStatus.PENDING
+        document.save(update_fields=["error", "status", "updated_at"])
+
+
+def requeue_stale_documents(*, older_than_minutes: int = 15) -> int:
+    """Enqueue again documents left pending or running (a lost message, a broker that was
+    down when they were asked for). Safe: the task is idempotent."""
+    limit = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    ids = list(
+        Document.objects.filter(
+            status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING), updated_at__lt=limit
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for document_id in ids:
+        _enqueue(document_id)
+    return len(ids)
+
+
+# --- supporting documents --------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_supporting_document(
+    *,
+    place: Place,
+    subject_key: str,
+    title: str,
+    uploaded_file,
+    uploaded_by: User | None,
+) -> SupportingDocument:
+    """Validate the file by its content, then keep it under a random name. A refused file
+    raises ValidationError and nothing of it is kept."""
+    validated = validate_upload(uploaded_file=uploaded_file)
+    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    original_name = os.path.basename(getattr(uploaded_file, "name", "") or "")[:255]
+    document = SupportingDocument(
+        place=place,
+        subject_key=subject_key,
+        title=(title or "").strip()[:200] or original_name or "Pièce justificative",
+        original_name=original_name or f"piece.{validated.extension}",
+        content_type=validated.content_type,
+        extension=validated.extension,
+        size=validated.size,
+        pages=validated.pages,
+        sha256=validated.sha256,
+        uploaded_by=uploaded_by,
+    )
+    document.file.save(f"piece.{validated.extension}", ContentFile(content), save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document

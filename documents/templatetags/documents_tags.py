@@ -1,0 +1,43 @@
+"""Filters for official documents: French long dates ("1er juillet 2019") and euro amounts."""
+
+import datetime
+
+from django import template
+
+from documents.rendering import format_euros, parse_date
+
+register = template.Library()
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+@register.filter
+def date_long(value) -> str:
+    day = parse_date(value)
+    if not isinstance(day, datetime.date):
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+@register.filter
+def euros(value) -> str:
+    return format_euros(value)
+
+
+@register.filter
+def article(number: int) -> str:
+    return "Article 1er" if int(number) == 1 else f"Article {int(number)}"
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text for a double-quoted CSS string (in a <style> element, not HTML-escaped)."""
+    from django.utils.safestring import mark_safe
+
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\n", " ").replace("<", "\\3c ")
+    return mark_safe(text)

@@ -1,0 +1,246 @@
+"""Thin views: the public verification page, downloads behind the place's access rules, and the
+status fragments the pages poll."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from documents import selectors, services
+from documents.codes import normalize_code
+from documents.forms import VerifyCodeForm, VerifyFileForm
+from documents.models import Document
+from documents.rendering import parse_date
+from labelling.selectors import place_for_user
+
+VERIFY_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _may_manage(user) -> bool:
+    return bool(getattr(user, "is_prefecture", False) or getattr(user, "is_national", False))
+
+
+def _document_or_404(request: HttpRequest, document_id) -> Document:
+    document = selectors.document_for_user(user=request.user, document_id=document_id)
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document
+
+
+def download_name(document: Document) -> str:
+    place_name = (document.context.get("place") or {}).get("name") or document.place.name
+    return f"{document.kind}-{slugify(place_name)[:60] or 'lieu'}-r{document.revision}.pdf"
+
+
+# --- public verification ----------------------------------------------------------------------
+
+
+@require_GET
+def verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("documents:verify", code=form.cleaned_data["code"])
+    return render(
+        request, "documents/verify_form.html", {"form": form, "title": "Vérifier un document"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_document(request: HttpRequest, code: str) -> HttpResponse:
+    normalized = normalize_code(code)
+    if normalized and normalized != code:
+        return redirect("documents:verify", code=normalized)
+    document = selectors.verifiable_document(code=code)
+    if document is None:
+        return render(
+            request,
+            "documents/verify_not_found.html",
+            {"code": code, "form": VerifyCodeForm(), "title": "Document introuvable"},
+            status=404,
+        )
+    comparison = None
+    file_form = VerifyFileForm()
+    if request.method == "POST":
+        file_form = VerifyFileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            upload = file_form.cleaned_data["file"]
+            if upload.size > VERIFY_MAX_BYTES:
+                file_form.add_error("file", "Ce fichier est trop volumineux pour être comparé.")
+            else:
+                digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                comparison = {
+                    "sha256": digest.hexdigest(),
+                    "match": digest.hexdigest() == document.sha256,
+                }
+    snapshot_place = document.context.get("place") or {}
+    latest = selectors.latest_revision(document=document)
+    decision = document.context.get("decision") or {}
+    document_date = parse_date(decision.get("decided_on") or document.context.get("issued_on"))
+    return render(
+        request,
+        "documents/verify_document.html",
+        {
+            "title": "Vérification d'un document",
+            "document": document,
+            "place_name": snapshot_place.get("name") or document.place.name,
+            "commune": snapshot_place.get("commune") or document.place.commune.name,
+            "latest_revision": latest,
+            "document_date": document_date or document.ready_at,
+            "comparison": comparison,
+            "file_form": file_form,
+        },
+    )
+
+
+# --- documents behind the place's access rules ------------------------------------------------
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, document_id) -> FileResponse:
+    document = _document_or_404(request, document_id)
+    if not document.is_ready:
+        raise Http404("Ce document n'est pas encore produit.")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(document),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def status_fragment(request: HttpRequest, document_id) -> HttpResponse:
+    document = _document_or_404(request, document_id)
+    return render(
+        request,
+        "documents/_status.html",
+        {"document": document, "may_manage": _may_manage(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, document_id) -> HttpResponse:
+    document = _document_or_404(request, document_id)
+    if not _may_manage(request.user):
+        raise Http404("Document introuvable.")
+    try:
+        document = services.retry_document(document=document, requested_by=request.user)
+        messages.success(request, "La production du document est relancée.")
+    except services.DocumentNotRetryable as exc:
+        messages.error(request, str(exc))
+    return _back(request, document)
+
+
+@login_required
+@require_POST
+def regenerate(request: HttpRequest, document_id) -> HttpResponse:
+    document = _document_or_404(request, document_id)
+    if not _may_manage(request.user):
+        raise Http404("Document introuvable.")
+    try:
+        new = services.regenerate_document(document=document, requested_by=request.user)
+        messages.success(
+            request, f"Une nouvelle révision (n° {new.revision}) est en cours de production."
+        )
+    except services.DocumentNotRetryable as exc:
+        messages.error(request, str(exc))
+    return _back(request, document)
+
+
+def _back(request: HttpRequest, document: Document) -> HttpResponse:
+    if request.headers.get("HX-Request") or request.POST.get("fragment"):
+        document.refresh_from_db()
+        return render(
+            request,
+            "documents/_status.html",
+            {"document": document, "may_manage": _may_manage(request.user)},
+        )
+    return redirect("documents:place_documents", place_id=document.place_id)
+
+
+@login_required
+@require_GET
+def place_documents(request: HttpRequest, place_id) -> HttpResponse:
+    place = place_for_user(user=request.user, place_id=place_id)
+    if place is None:
+        raise Http404("Lieu introuvable.")
+    return render(
+        request,
+        "documents/place_documents.html",
+        {
+            "title": f"Documents — {place.name}",
+            "place": place,
+            "documents": selectors.documents_for_place(place=place),
+            "supporting": selectors.supporting_documents_for_place(place=place),
+            "may_manage": _may_manage(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def download_supporting(request: HttpRequest, document_id) -> FileResponse:
+    document = selectors.supporting_document_for_user(user=request.user, document_id=document_id)
+    if document is None:
+        raise Http404("Pièce introuvable.")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def _batch_or_404(request: HttpRequest, batch_id):
+    batch = selectors.batch_for_user(user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("Lot introuvable.")
+    return batch
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, batch_id) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    return render(
+        request,
+        "documents/batch_detail.html",
+        {
+            "title": f"Production des documents — {batch}",
+            "batch": batch,
+            "progress": selectors.batch_progress(batch=batch),
+            "failed": batch.documents.filter(status="failed").select_related("place")[:50],
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def batch_fragment(request: HttpRequest, batch_id) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    return render(
+        request,
+        "documents/_batch_progress.html",
+        {"batch": batch, "progress": selectors.batch_progress(batch=batch)},
+    )
