@@ -1,0 +1,18 @@
+"""Celery beat entries of the workflows app; config/settings/base.py merges them:
+
+from workflows.schedule import BEAT_SCHEDULE as WORKFLOWS_BEAT_SCHEDULE
+CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "workflows-remind-overdue-opinions": {
+        "task": "workflows.tasks.remind_overdue_opinions",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "workflows-overdue-digest": {
+        "task": "workflows.tasks.send_overdue_digests",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon-fri"),
+    },
+}
