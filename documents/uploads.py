@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -68,6 +67,15 @@ def max_upload_bytes() -> int:
 
 def max_upload_pages() -> int:
     return int(getattr(settings, "DOCUMENTS_UPLOAD_MAX_PAGES", DEFAULT_MAX_PAGES))
+
+
+def size_label(size: int) -> str:
+    """10485760 → "10 Mo"; 2000 → "2 Ko" (French units, as people say them)."""
+    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024)):
+        if size >= factor:
+            value = round(size / factor, 1)
+            return f"{value:g} {unit}".replace(".", ",")
+    return f"{size} octets"
 
 
 def _display_name(uploaded_file) -> str:
@@ -279,7 +287,7 @@ def validate_upload(
     declared = getattr(uploaded_file, "size", None)
     too_big = _refuse(
         name,
-        f"dépasse la taille maximale de {filesizeformat(max_bytes)}. Réduisez-le "
+        f"dépasse la taille maximale de {size_label(max_bytes)}. Réduisez-le "
         "(par exemple en le scannant en niveaux de gris) puis déposez-le à nouveau.",
         "too_large",
     )
@@ -327,7 +335,7 @@ class SupportingFileField(forms.FileField):
         self.max_pages = max_pages
         kw.setdefault(
             "help_text",
-            f"PDF, JPEG ou PNG, {filesizeformat(max_bytes or max_upload_bytes())} au plus.",
+            f"PDF, JPEG ou PNG, {size_label(max_bytes or max_upload_bytes())} au plus.",
         )
         super().__init__(*args, **kw)
 

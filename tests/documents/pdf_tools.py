@@ -35,3 +35,9 @@ def pdf_fonts(pdf: bytes) -> list[dict]:
 def pdf_pages(pdf: bytes) -> int:
     match = re.search(r"Pages:\s+(\d+)", _run("pdfinfo", pdf))
     return int(match.group(1)) if match else 0
+
+
+def read_field(field) -> bytes:
+    """The content of a FileField, closing the file."""
+    with field.open("rb") as handle:
+        return handle.read()
