@@ -63,6 +63,17 @@ def signed_in(browser, live_server, user):
     return page
 
 
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def save_and_continue(page):
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_load_state()
@@ -83,6 +94,7 @@ def test_main_path_in_a_browser(live_server, browser):
     page.get_by_role("button", name="Nouvelle candidature").click()
     page.wait_for_url(re.compile(r".*/etapes/porteur/$"))
     assert "Vérification du cahier des charges" in page.content()
+    assert serious_violations(page) == []
     page.get_by_label("Nom du porteur").fill("Commune d'Ambert")
     save_and_continue(page)
 
@@ -95,6 +107,7 @@ def test_main_path_in_a_browser(live_server, browser):
         page.get_by_label(re.compile(f"^{day}")).fill("09:00-12:00, 13:30-17:00")
     save_and_continue(page)
 
+    assert serious_violations(page) == []  # the agents step (a formset)
     for index, (name, trained_on) in enumerate(
         [("Claire Martin", "2021-03-01"), ("Paul Roux", "2022-05-10")]
     ):
@@ -124,6 +137,7 @@ def test_main_path_in_a_browser(live_server, browser):
 
     page.wait_for_url(re.compile(r".*/depot/$"))
     assert "Conforme" in page.content()
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Déposer la candidature").click()
     page.wait_for_url(re.compile(r".*/dossiers/[0-9a-f-]+/$"))
     assert "Votre dossier est déposé" in page.content()
@@ -135,12 +149,15 @@ def test_main_path_in_a_browser(live_server, browser):
     #     conventions and proposes
     page = signed_in(browser, live_server, instructor)
     page.goto(f"{live_server.url}/instruction/")
+    assert serious_violations(page) == []
     page.get_by_role("link", name=app.reference).click()
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Vérifier la complétude").click()
     page.get_by_label("Le dossier est-il complet ?").select_option("complet")
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url(detail)
     page.get_by_role("link", name="Apprécier les critères").click()
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Enregistrer et terminer l'instruction des critères").click()
     page.wait_for_url(detail)
     page.get_by_role("button", name="Clore la consultation").click()
