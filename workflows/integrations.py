@@ -41,7 +41,11 @@ def version_code_in_force(on: datetime.date | None = None) -> str:
     from workflows.deadlines import today
 
     version = version_in_force(on=on or today())
-    return getattr(version, "code", version)
+    if version is None:
+        from workflows.services import TransitionNotAllowed
+
+        raise TransitionNotAllowed("Aucune version du cahier des charges n'est en vigueur.")
+    return version.code
 
 
 def _version(version_code: str):
@@ -132,8 +136,10 @@ def validate_upload(uploaded_file) -> None:
     _validate(uploaded_file=uploaded_file)
 
 
-def document_url(document_id) -> str:
+def document_url(document_id, *, generated: bool = True) -> str:
+    """Where a document is downloaded (the documents app checks the user's rights)."""
+    name = "documents:download" if generated else "documents:download_supporting"
     try:
-        return reverse("documents:download", args=[document_id])
+        return reverse(name, args=[document_id])
     except NoReverseMatch:
         return ""

@@ -449,7 +449,7 @@ class ApplicationDocument(models.Model):
     def url(self) -> str:
         from workflows.integrations import document_url
 
-        return document_url(self.document_id)
+        return document_url(self.document_id, generated=self.role == DocumentRole.GENERATED)
 
 
 class DeclarationCorrection(models.Model):
