@@ -342,3 +342,20 @@ def test_assignment_sets_the_owner_of_open_tasks():
             application_id=app.pk,
             assignee_id=InstructeurFactory(departement_id="05").pk,
         )
+
+
+def test_withdrawal_while_one_instruction_branch_waits_at_the_join():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    services.close_opinions(user=instructor, application_id=app.pk)
+    services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Fusion de lieux.")
+    process = app.processes.get()
+    assert process.status == PROCESS.CANCELED
+    assert not process.task_set.filter(status__in=[STATUS.NEW, STATUS.STARTED]).exists()
+
+
+def test_live_check_reports_missing_fields_of_an_unfinished_draft():
+    app = services.start_application(user=PorteurUserFactory())
+    outcome = services.live_check(app)
+    assert not outcome.valid
+    assert any("site" in error.path for error in outcome.errors)
