@@ -1,0 +1,25 @@
+"""The public JSON API: the conformity check stores nothing, so it needs no account."""
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from labelling.conformity import InvalidDeclaration
+from labelling.conformity.store import check_raw
+from labelling.conformity.validation import parse_json
+
+
+@csrf_exempt
+@require_POST
+def conformity_check(request: HttpRequest) -> JsonResponse:
+    """POST a declaration (JSON body), optionally ``?against=CODE``: the same JSON as
+    ``check_conformity``; 400 with ``{"errors": [{"path", "message"}]}`` when invalid."""
+    try:
+        raw = parse_json(request.body)
+        result = check_raw(raw=raw, against=request.GET.get("against") or None)
+    except InvalidDeclaration as exc:
+        errors = [{"path": e.path, "message": e.message} for e in exc.errors]
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    return JsonResponse(result.to_dict(), json_dumps_params={"ensure_ascii": False})
