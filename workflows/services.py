@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
-from labelling.models import Commune, Departement, Operator, Place, Role, User
+from labelling.models import Commune, Operator, Place, Role, User
 from labelling.models.network import LabelStatus
 from labelling.permissions import sync_place_permissions
 from labelling.selectors import places_visible_to
@@ -1298,16 +1298,19 @@ def post_message(*, user: User, application_id, body: str, files: Sequence = ())
 @transaction.atomic
 def remind_opinion(*, opinion_id) -> bool:
     """Remind the addressee of an overdue opinion, once (the beat task calls this)."""
+    application_id = (
+        Opinion.objects.filter(pk=opinion_id).values_list("application_id", flat=True).first()
+    )
+    if application_id is None:
+        return False
+    # Same lock order as every transition: the application first, then its rows.
+    app = _lock(application_id)
     opinion = (
-        Opinion.objects.select_for_update()
-        .select_related("application")
+        app.opinions.select_for_update()
         .filter(pk=opinion_id, answered_at__isnull=True, reminded_at__isnull=True)
         .first()
     )
-    if opinion is None or opinion.due_on >= today():
-        return False
-    app = opinion.application
-    if app.state not in OPEN_STATES:
+    if opinion is None or opinion.due_on >= today() or app.state not in OPEN_STATES:
         return False
     opinion.reminded_at = timezone.now()
     opinion.save(update_fields=["reminded_at"])
@@ -1324,8 +1327,3 @@ def remind_opinion(*, opinion_id) -> bool:
 
     transaction.on_commit(lambda: tasks.send_opinion_reminder.delay(str(opinion.pk)))
     return True
-
-
-def instructors_of(departement: Departement | str) -> list[User]:
-    code = getattr(departement, "pk", departement)
-    return list(User.objects.filter(role=Role.INSTRUCTEUR, departement_id=code, is_active=True))

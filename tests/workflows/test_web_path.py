@@ -355,3 +355,19 @@ def test_documents_are_linked_from_the_file_page(client):
     if DOCUMENTS_READY:
         receipt = app.documents.get(kind="accuse_reception")
         assert reverse("documents:download", args=[receipt.document_id]) in page
+
+
+def test_review_page_links_the_missing_justification_to_its_field(client):
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    client.force_login(instructor)
+    rows = client.get(url("review", app)).context["rows"]
+    data = {f"{r['criterion']['code']}-verdict": r["criterion"]["status"] for r in rows}
+    data["premises.digital_space-verdict"] = "fail"
+    data["premises.digital_space-comment"] = "Pas d'imprimante."
+    response = client.post(url("review", app), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-describedby="id_premises.digital_space-justification-messages"' in page
+    assert "Pas d&#x27;imprimante." in page
+    assert not app.reviews.exists()
