@@ -40,7 +40,7 @@ from workflows.forms import (
     SupportingDocumentForm,
     agent_initial,
 )
-from workflows.models import Application, DocumentRole, Outcome, State
+from workflows.models import Action, Application, DocumentRole, Outcome, State
 
 PAGE_SIZE = 50
 
@@ -309,6 +309,11 @@ def application_detail(request: HttpRequest, application_id) -> HttpResponse:
         "note_form": NoteForm(),
         "opinions_open": is_prefecture and selectors.has_open_task(app, "opinions"),
         "review_open": is_prefecture and selectors.has_open_task(app, "review"),
+        "completion_request": (
+            app.journal.filter(action=Action.REQUEST_MORE).order_by("-at", "-id").first()
+            if app.state == State.INCOMPLETE
+            else None
+        ),
         "today": today(),
         "State": State,
         "Outcome": Outcome,
