@@ -48,11 +48,13 @@ class ApplicationFlow(flow.Flow):
     conventions = flow.Handle().Annotation(title="Conventions").Next(this.proposal)
     proposal = flow.Handle().Annotation(title="Proposition").Next(this.decision)
     decision = flow.Handle().Annotation(title="Décision").Next(this.outcome)
+    # The signataire signs (labelled or refused) or sends the proposal back to the instructor.
     outcome = (
-        flow.If(lambda activation: _state(activation) == State.LABELLED)
-        .Annotation(title="Labellisé ?")
-        .Then(this.labelled)
-        .Else(this.refused)
+        flow.Switch()
+        .Annotation(title="Décision")
+        .Case(this.labelled, lambda activation: _state(activation) == State.LABELLED)
+        .Case(this.refused, lambda activation: _state(activation) == State.REFUSED)
+        .Default(this.proposal)
     )
     labelled = flow.End().Annotation(title="Labellisé")
     refused = flow.End().Annotation(title="Refusé")

@@ -497,6 +497,7 @@ class Action(models.TextChoices):
     FINISH_CONVENTIONS = "finish_conventions", "Conventions réunies"
     PROPOSE = "propose", "Proposition"
     SIGN = "sign", "Décision signée"
+    RETURN_PROPOSAL = "return_proposal", "Proposition renvoyée à l'instructeur"
     WITHDRAW = "withdraw", "Retrait du porteur"
     CLOSE = "close", "Clôture"
     REOPEN = "reopen", "Réouverture"

@@ -1142,6 +1142,37 @@ def sign_decision(
     return app
 
 
+@transaction.atomic
+def return_proposal(*, user: User, application_id, reason: str) -> Application:
+    """The signataire does not sign and sends the proposal back to the instructor."""
+    app = _lock(application_id)
+    _require_signataire(user, app)
+    _require_state(app, State.DECISION)
+    if not reason.strip():
+        raise InvalidInput(
+            "Dites pourquoi la proposition est renvoyée.",
+            field_errors={"reason": ["Dites pourquoi la proposition est renvoyée."]},
+        )
+    previous = {"outcome": app.proposed_outcome, "reasons": app.proposal_reasons}
+    app.proposed_outcome = ""
+    app.proposal_reasons = ""
+    app.refusal_criteria = []
+    app.proposed_effective_on = None
+    app.proposed_by = None
+    app.proposed_at = None
+    _move(
+        app,
+        user=user,
+        to_state=State.PROPOSAL,
+        action=Action.RETURN_PROPOSAL,
+        comment=reason.strip(),
+        data={"previous": previous},
+        stage="proposal",
+    )
+    _complete(app, _flow().decision)
+    return app
+
+
 # --- ending early and reopening -------------------------------------------------------------
 
 

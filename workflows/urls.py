@@ -43,6 +43,7 @@ urlpatterns = [
     path(D + "conventions/terminer/", views.finish_conventions, name="finish_conventions"),
     path(D + "proposition/", views.proposal, name="proposal"),
     path(D + "decision/", views.decision, name="decision"),
+    path(D + "decision/renvoi/", views.return_proposal, name="return_proposal"),
     path(D + "retrait/", views.withdraw, name="withdraw"),
     path(D + "cloture/", views.close, name="close"),
     path(D + "reouverture/", views.reopen, name="reopen"),

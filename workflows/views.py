@@ -693,6 +693,18 @@ def close(request: HttpRequest, application_id) -> HttpResponse:
 
 
 @login_required
+def return_proposal(request: HttpRequest, application_id) -> HttpResponse:
+    return _reason_action(
+        request,
+        application_id,
+        service=services.return_proposal,
+        title="Renvoyer la proposition à l'instructeur",
+        success="La proposition est renvoyée à l'instructeur.",
+        label="Renvoyer la proposition",
+    )
+
+
+@login_required
 def reopen(request: HttpRequest, application_id) -> HttpResponse:
     return _reason_action(
         request,

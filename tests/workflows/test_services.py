@@ -359,3 +359,29 @@ def test_live_check_reports_missing_fields_of_an_unfinished_draft():
     outcome = services.live_check(app)
     assert not outcome.valid
     assert any("site" in error.path for error in outcome.errors)
+
+
+def test_signataire_sends_the_proposal_back_then_signs_a_new_one():
+    instructor = InstructeurFactory(departement_id="63")
+    signataire = SignataireFactory(departement_id="63")
+    app = wf.in_decision(instructor=instructor)
+    with pytest.raises(services.InvalidInput):
+        services.return_proposal(user=signataire, application_id=app.pk, reason="")
+    services.return_proposal(
+        user=signataire, application_id=app.pk, reason="Préciser la date d'effet."
+    )
+    app.refresh_from_db()
+    assert app.state == State.PROPOSAL
+    assert app.proposed_by is None
+    assert open_tasks(app) == ["proposal"]
+    services.propose(
+        user=instructor,
+        application_id=app.pk,
+        outcome=Outcome.LABEL,
+        reasons="Critères remplis.",
+        effective_on=datetime.date(2031, 1, 1),
+    )
+    services.sign_decision(user=signataire, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == State.LABELLED
+    assert app.effective_on == datetime.date(2031, 1, 1)
