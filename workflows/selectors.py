@@ -153,3 +153,14 @@ def has_open_task(app: Application, node_name: str) -> bool:
             )
         )
     ).exists()
+
+
+def opinions_for_operator(*, user: User) -> QuerySet[Opinion]:
+    """Opinions asked of the user's partner operator (operator accounts answer them)."""
+    if user.role != Role.OPERATEUR or not user.operator_id:
+        return Opinion.objects.none()
+    return (
+        Opinion.objects.filter(kind="operateur", operator_id=user.operator_id)
+        .select_related("application__place__commune", "application__porteur", "operator")
+        .order_by("answered_at", "due_on")
+    )

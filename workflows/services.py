@@ -705,16 +705,19 @@ def request_opinion(
 def record_opinion(
     *, user: User, application_id, opinion_id, favourable: bool, answer: str
 ) -> Opinion:
+    """The instructor records an opinion received, or the consulted partner operator gives it
+    on its own page."""
     app = _lock(application_id)
-    _require_instructor(user, app)
-    _require_state(app, State.INSTRUCTION, State.CONVENTIONS, State.PROPOSAL)
     opinion = app.opinions.select_for_update().filter(pk=opinion_id).first()
     if opinion is None:
         raise NotFound("Cet avis n'existe pas.")
+    if not _is_consulted_operator(user, opinion):
+        _require_instructor(user, app)
+    _require_state(app, State.INSTRUCTION, State.CONVENTIONS, State.PROPOSAL)
     if opinion.is_answered:
         raise TransitionNotAllowed("Cet avis est déjà enregistré.")
     if not answer.strip():
-        raise InvalidInput("Recopiez l'avis reçu.", field_errors={"answer": ["Recopiez l'avis."]})
+        raise InvalidInput("Recopiez l'avis reçu.", field_errors={"answer": ["Écrivez l'avis."]})
     opinion.answer = answer.strip()
     opinion.favourable = favourable
     opinion.answered_at = timezone.now()
@@ -730,6 +733,15 @@ def record_opinion(
         data={"opinion": str(opinion.pk), "favourable": favourable},
     )
     return opinion
+
+
+def _is_consulted_operator(user: User, opinion: Opinion) -> bool:
+    return (
+        user.role == Role.OPERATEUR
+        and opinion.kind == OpinionKind.OPERATEUR
+        and opinion.operator_id is not None
+        and opinion.operator_id == user.operator_id
+    )
 
 
 def _enter_conventions(app: Application, *, user: User, action: str) -> None:

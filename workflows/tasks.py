@@ -149,7 +149,11 @@ def _opinion_body(opinion: Opinion, *, reminder: bool) -> str:
             f"au label France Services (dossier {app.reference}), avant le "
             f"{opinion.due_on:%d/%m/%Y}."
         )
-    lines += ["", "Question posée :", opinion.question, "", "Estampille"]
+    lines += ["", "Question posée :", opinion.question]
+    if opinion.kind == "operateur":
+        page = reverse("workflows:operator_opinion", args=[opinion.pk])
+        lines += ["", f"Donner votre avis dans Estampille : {_url(page)}"]
+    lines += ["", "Estampille"]
     return "\n".join(lines)
 
 

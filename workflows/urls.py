@@ -21,6 +21,8 @@ urlpatterns = [
         name="draft_upload",
     ),
     path("candidatures/<uuid:application_id>/depot/", views.draft_submit, name="draft_submit"),
+    path("avis/", views.operator_opinions, name="operator_opinions"),
+    path("avis/<uuid:opinion_id>/", views.operator_opinion, name="operator_opinion"),
     path("instruction/", views.queue, name="queue"),
     path("instruction/export.<str:fmt>", views.queue_export, name="queue_export"),
     path(D, views.application_detail, name="application_detail"),

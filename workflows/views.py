@@ -823,6 +823,54 @@ def assign(request: HttpRequest, application_id) -> HttpResponse:
     return _action_page(request, app, form=form, title="Attribuer le dossier")
 
 
+# --- partner operators --------------------------------------------------------------------
+
+
+@login_required
+def operator_opinions(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.OPERATEUR:
+        raise Http404
+    return render(
+        request,
+        "workflows/operator_opinions.html",
+        {
+            "title": "Avis demandés",
+            "opinions": selectors.opinions_for_operator(user=request.user),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+def operator_opinion(request: HttpRequest, opinion_id) -> HttpResponse:
+    opinion = selectors.opinions_for_operator(user=request.user).filter(pk=opinion_id).first()
+    if opinion is None:
+        raise Http404("Cet avis n'existe pas ou ne vous est pas demandé.")
+    form = OpinionAnswerForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.record_opinion(
+                user=request.user,
+                application_id=opinion.application_id,
+                opinion_id=opinion.pk,
+                favourable=form.cleaned_data["favourable"] == "oui",
+                answer=form.cleaned_data["answer"],
+            ),
+            "Votre avis est transmis à la préfecture. Merci.",
+        )
+    ):
+        return redirect("workflows:operator_opinions")
+    return render(
+        request,
+        "workflows/operator_opinion.html",
+        {"title": "Donner un avis", "opinion": opinion, "form": form},
+    )
+
+
 # --- queues and exports -----------------------------------------------------------------
 
 

@@ -371,3 +371,34 @@ def test_review_page_links_the_missing_justification_to_its_field(client):
     assert 'aria-describedby="id_premises.digital_space-justification-messages"' in page
     assert "Pas d&#x27;imprimante." in page
     assert not app.reviews.exists()
+
+
+def test_a_partner_operator_gives_its_opinion_on_its_own_page(client):
+    from tests.factories import OperateurUserFactory
+
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
+    opinion = wf.services.request_opinion(
+        user=instructor,
+        application_id=app.pk,
+        kind="operateur",
+        operator_code="caf",
+        addressee="CAF du Puy-de-Dôme",
+        addressee_email="caf63@example.fr",
+        question="Une permanence est-elle prévue ?",
+    )
+    client.force_login(OperateurUserFactory(operator_id="msa"))
+    assert client.get(reverse("workflows:operator_opinion", args=[opinion.pk])).status_code == 404
+    caf = OperateurUserFactory(operator_id="caf")
+    client.force_login(caf)
+    listing = client.get(reverse("workflows:operator_opinions")).content.decode()
+    assert "France Services d&#x27;Ambert" in listing
+    page = reverse("workflows:operator_opinion", args=[opinion.pk])
+    assert client.post(page, {"favourable": "oui", "answer": ""}).status_code == 200
+    post_ok(client, page, {"favourable": "oui", "answer": "Oui, le mardi matin."})
+    opinion.refresh_from_db()
+    assert opinion.favourable is True
+    assert opinion.recorded_by == caf
+    # The operator sees neither the file nor the queue.
+    assert client.get(url("application_detail", app)).status_code == 404
+    assert client.get(reverse("workflows:queue")).status_code == 404
