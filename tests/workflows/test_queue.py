@@ -133,3 +133,32 @@ def test_porteur_list_constant_queries(client, django_assert_num_queries):
     with django_assert_num_queries(3):
         response = client.get(reverse("workflows:porteur_applications"))
     assert apps[0].reference in response.content.decode()
+
+
+def test_file_page_queries_do_not_grow_with_messages_and_history(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.workflows import factories as wf
+    from workflows import services
+
+    instructor = InstructeurFactory(departement_id="63")
+    counts = []
+    for messages in (2, 12):
+        app = wf.in_instruction(instructor=instructor)
+        for i in range(messages):
+            services.post_message(
+                user=instructor,
+                application_id=app.pk,
+                body=f"Question {i}",
+                files=[wf.pdf(f"q{i}.pdf")],
+            )
+            services.add_private_note(user=instructor, application_id=app.pk, body=f"Note {i}")
+        client.force_login(instructor)
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.get(reverse("workflows:application_detail", args=[app.pk])).status_code
+                == 200
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
