@@ -126,3 +126,61 @@ def parse_intervals(text: str) -> list[list[str]]:
             raise ValueError(f"« {chunk} » : le début doit précéder la fin.")
         intervals.append([f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"])
     return intervals
+
+
+PRESENCE_LABELS = {"on_site": "sur place", "remote": "à distance", "none": "absent"}
+TRAINING_LABELS = {
+    "primo_accueil": "primo-accueil",
+    "france_services_initiale": "formation initiale France Services",
+    "operateur": "formation d'un opérateur",
+}
+
+
+def describe(declaration: dict, *, operator_names: dict[str, str]) -> dict:
+    """The declaration in French words, for the pages."""
+    site = declaration.get("site") or {}
+    hours = declaration.get("opening_hours") or {}
+    premises = declaration.get("premises") or {}
+
+    def yes_no(value) -> str:
+        return {True: "oui", False: "non"}.get(value, "non renseigné")
+
+    def date_fr(iso: str) -> str:
+        try:
+            return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+        except (TypeError, ValueError):
+            return str(iso)
+
+    return {
+        "site": site,
+        "porteur": site.get("porteur") or {},
+        "hours": [
+            (label, format_intervals(hours.get(code)).replace("-", "–"))
+            for code, label in DAYS
+            if hours.get(code)
+        ],
+        "agents": [
+            {
+                "name": agent.get("name", ""),
+                "fte": str(agent.get("fte", "")).replace(".", ","),
+                "trainings": [
+                    f"{TRAINING_LABELS.get(t.get('kind'), t.get('kind'))} le "
+                    f"{date_fr(t.get('completed_on'))}"
+                    for t in agent.get("trainings") or []
+                ],
+            }
+            for agent in declaration.get("agents") or []
+        ],
+        "operators": [
+            (
+                item.get("label") or operator_names.get(item.get("code"), item.get("code")),
+                PRESENCE_LABELS.get(item.get("presence"), item.get("presence")),
+            )
+            for item in declaration.get("operators") or []
+        ],
+        "premises": [
+            ("Bureau de confidentialité", yes_no(premises.get("confidential_office"))),
+            ("Espace numérique", yes_no(premises.get("digital_space"))),
+            ("Accessible aux personnes à mobilité réduite", yes_no(premises.get("accessible_pmr"))),
+        ],
+    }

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from labelling.models import PorteurKind, Role
+from labelling.models import Operator, PorteurKind, Role
 from workflows import draft, integrations, selectors, services
 from workflows.deadlines import today
 from workflows.forms import (
@@ -275,6 +275,11 @@ def draft_submit(request: HttpRequest, application_id) -> HttpResponse:
             "form": form,
             "missing": missing,
             "steps": draft.STEPS,
+            "declaration": draft.describe(
+                app.draft_declaration,
+                operator_names=dict(Operator.objects.values_list("code", "name")),
+            ),
+            "supporting": app.documents.filter(role=DocumentRole.SUPPORTING),
             "check": services.live_check(app),
         },
     )
@@ -309,6 +314,10 @@ def application_detail(request: HttpRequest, application_id) -> HttpResponse:
         "note_form": NoteForm(),
         "opinions_open": is_prefecture and selectors.has_open_task(app, "opinions"),
         "review_open": is_prefecture and selectors.has_open_task(app, "review"),
+        "declaration": draft.describe(
+            app.declaration,
+            operator_names=dict(Operator.objects.values_list("code", "name")),
+        ),
         "completion_request": (
             app.journal.filter(action=Action.REQUEST_MORE).order_by("-at", "-id").first()
             if app.state == State.INCOMPLETE
