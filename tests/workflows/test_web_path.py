@@ -402,3 +402,14 @@ def test_a_partner_operator_gives_its_opinion_on_its_own_page(client):
     # The operator sees neither the file nor the queue.
     assert client.get(url("application_detail", app)).status_code == 404
     assert client.get(reverse("workflows:queue")).status_code == 404
+
+
+def test_declaration_is_shown_in_french_words(client):
+    app = wf.submitted()
+    client.force_login(wf.porteur_of(app))
+    page = client.get(url("application_detail", app)).content.decode()
+    assert "Lundi : 09:00–12:00, 13:30–17:00" in page
+    assert "Caisse" in page or "CAF" in page
+    assert "à distance" in page
+    assert "formation initiale France Services le 01/03/2021" in page
+    assert "remote" not in page
