@@ -15,7 +15,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/estampille
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 endif
 
-.PHONY: setup system-deps run test lint format bench worker beat clean
+.PHONY: setup system-deps run test lint format bench bpmn worker beat clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ format: setup
 
 bench: setup
 	$(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
+
+bpmn: setup
+	$(PY) manage.py export_bpmn -o docs/candidature.bpmn
 
 # Production path: Redis broker, PostgreSQL, as many workers on as many machines as needed.
 worker: setup

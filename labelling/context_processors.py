@@ -10,17 +10,19 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     if user is not None and user.is_authenticated:
         items.append({"label": "Accueil", "url": reverse("home")})
-        if user.role in (
-            Role.INSTRUCTEUR,
-            Role.SIGNATAIRE,
-            Role.NATIONAL,
-            Role.ADMIN,
-            Role.OPERATEUR,
-        ):
-            items.append({"label": "Lieux", "url": reverse("labelling:place_list")})
         if user.role == Role.PORTEUR:
             items.append({"label": "Mes lieux", "url": reverse("labelling:place_list")})
-    current = request.path if user is not None else ""
+            items.append(
+                {"label": "Mes candidatures", "url": reverse("workflows:porteur_applications")}
+            )
+        else:
+            items.append({"label": "Lieux", "url": reverse("labelling:place_list")})
+        if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE):
+            items.append({"label": "Dossiers", "url": reverse("workflows:queue")})
+        if user.role == Role.OPERATEUR:
+            items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
+    items.append({"label": "Les étapes d'une candidature", "url": reverse("workflows:help_stages")})
+    current = request.path
     for item in items:
         item["active"] = item["url"] == current
     return {"main_navigation": items}

@@ -120,6 +120,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+from workflows.schedule import BEAT_SCHEDULE as WORKFLOWS_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
+
+# Stage deadlines in calendar days; defaults in workflows/deadlines.py.
+WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
+# Absolute links in e-mails and on the QR codes of documents.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+DOCUMENTS_UPLOAD_MAX_BYTES = env.int("DOCUMENTS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
 VIEWFLOW = {"AUTOREGISTER": False}
 
 SITE_NAME = "Estampille"
