@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from labelling.models import LabelStatus, Place, Porteur, PorteurKind, User
+from workflows.models import Application, State
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,14 @@ def test_seed_demo_is_idempotent_and_matches_the_seeds(capsys):
     in_63 = Place.objects.filter(departement_id="63")
     assert in_63.filter(label_status=LabelStatus.LABELLED).count() == 13
     assert in_63.filter(label_status=LabelStatus.CANDIDATE).count() == 10
-    assert Place.objects.filter(departement_id="05", label_status=LabelStatus.LABELLED).count() == 11
+    assert (
+        Place.objects.filter(departement_id="05", label_status=LabelStatus.LABELLED).count() == 11
+    )
     assert set(Porteur.objects.values_list("kind", flat=True)) == set(PorteurKind.values)
     assert "instructeur-63@estampille.test" in capsys.readouterr().out
+    assert sorted(Application.objects.values_list("state", flat=True)) == sorted(
+        [State.DRAFT, State.SUBMITTED, State.INSTRUCTION]
+    )
 
 
 def test_demo_accounts_sign_in_and_see_their_scope(client):

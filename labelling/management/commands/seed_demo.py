@@ -1,6 +1,7 @@
-"""Demo data for `make run`: Puy-de-Dôme (13 labelled places, 10 in project, as in the 2018
-meeting report) and Hautes-Alpes (11 labelled places linked by visio), on real communes, with
-one user per role. Idempotent: running it again changes nothing."""
+"""Demo data for `make run`: Puy-de-Dôme (13 labelled places and 10 in project, as in the 2018
+meeting report; 3 of the 10 are applications made through the workflow) and Hautes-Alpes
+(11 labelled places linked by visio), on real communes, with one user per role.
+Idempotent: running it again changes nothing."""
 
 import datetime
 from decimal import Decimal
@@ -48,11 +49,8 @@ PUY_DE_DOME = [
     ("Thiers", "epci", "Communauté de communes Thiers Dore et Montagne", "", False),
     ("Saint-Éloy-les-Mines", "commune", "Commune de Saint-Éloy-les-Mines", "", False),
     ("Billom", "epci", "Billom Communauté", "", False),
-    ("Lezoux", "commune", "Commune de Lezoux", "", False),
     ("Giat", "la_poste", "La Poste", "35600000000100", False),
     ("Ardes", "association", "Association Cézallier Services", "", False),
-    ("Saint-Amant-Roche-Savine", "commune", "Commune de Saint-Amant-Roche-Savine", "", False),
-    ("La Tour-d'Auvergne", "commune", "Commune de La Tour-d'Auvergne", "", False),
     ("Saint-Germain-l'Herm", "etat", "Sous-préfecture d'Ambert", "", False),
     ("Arlanc", "autre", "Régie de territoire du Livradois", "", False),
 ]
@@ -97,6 +95,7 @@ class Command(BaseCommand):
             places += self._seed_departement("05", HAUTES_ALPES)
             sync_place_permissions(places=places)
             accounts = self._seed_users()
+            self._seed_applications()
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes : {len(places)} lieux.")
         )
@@ -206,7 +205,10 @@ class Command(BaseCommand):
                 first_name="Nora", last_name="Benali", role=Role.NATIONAL,
             ),
         ]  # fmt: skip
-        for code, name, porteur_place in (("63", "du Puy-de-Dôme", 1), ("05", "des Hautes-Alpes", 2)):
+        for code, name, porteur_place in (
+            ("63", "du Puy-de-Dôme", 1),
+            ("05", "des Hautes-Alpes", 2),
+        ):
             accounts.append(
                 self._user(
                     f"instructeur-{code}@estampille.test", f"instructeur, préfecture {name}",
@@ -221,7 +223,11 @@ class Command(BaseCommand):
                     role=Role.SIGNATAIRE, departement_id=code,
                 )
             )  # fmt: skip
-            place = Place.objects.filter(id_fs=f"DEMO-{code}-{porteur_place:02d}").select_related("porteur").get()
+            place = (
+                Place.objects.filter(id_fs=f"DEMO-{code}-{porteur_place:02d}")
+                .select_related("porteur")
+                .get()
+            )
             accounts.append(
                 self._user(
                     f"porteur-{code}@estampille.test", f"porteur : {place.porteur.name}",
@@ -236,3 +242,48 @@ class Command(BaseCommand):
             )
         )  # fmt: skip
         return accounts
+
+    def _seed_applications(self) -> None:
+        """Applications of the Puy-de-Dôme porteur at several stages, made through the workflow
+        services as a person would, so that every queue has something to show."""
+        from workflows import services as workflow
+        from workflows.models import Application
+
+        porteur = User.objects.get(email="porteur-63@estampille.test")
+        if Application.objects.filter(created_by=porteur).exists():
+            return
+        instructor = User.objects.get(email="instructeur-63@estampille.test")
+        stages = [
+            ("Maison France Services d'Olliergues", "63258", "draft"),
+            ("France Services de Job", "63179", "submitted"),
+            ("France Services de Marsac-en-Livradois", "63211", "instruction"),
+        ]
+        for name, insee_code, stage in stages:
+            app = workflow.start_application(user=porteur)
+            for step, data in _demo_steps(name, insee_code, porteur.porteur).items():
+                workflow.save_draft_step(user=porteur, application_id=app.pk, step=step, data=data)
+            if stage == "draft":
+                continue
+            workflow.submit_application(user=porteur, application_id=app.pk)
+            if stage == "instruction":
+                workflow.declare_complete(user=instructor, application_id=app.pk)
+
+
+def _demo_steps(name: str, insee_code: str, porteur: Porteur) -> dict:
+    day = [["09:00", "12:00"], ["13:30", "17:00"]]
+    return {
+        "porteur": {"kind": porteur.kind, "name": porteur.name, "siret": porteur.siret or ""},
+        "lieu": {"name": name, "commune_insee": insee_code, "address": "Place de la Mairie"},
+        "horaires": {d: day for d in ("mo", "tu", "we", "th", "fr")},
+        "agents": [
+            {
+                "name": agent,
+                "fte": 1.0,
+                "trainings": [{"kind": "france_services_initiale", "completed_on": "2024-03-01"}],
+            }
+            for agent in ("Élodie Vernière", "Bastien Coudert")
+        ],
+        "operateurs": [{"code": code, "presence": "remote"} for code in NATIONAL_PARTNERS],
+        "locaux": {"confidential_office": True, "digital_space": True, "accessible_pmr": True},
+        "pieces": {},
+    }
