@@ -1,5 +1,8 @@
 """Each kind rendered and read back: names, dates, amounts, articles, recours, fonts."""
 
+import shutil
+import subprocess
+
 import pytest
 
 from documents.models import APPEALABLE_KINDS, DocumentKind
@@ -223,3 +226,17 @@ def test_format_euros(value, expected):
 def test_unknown_kind_refused():
     with pytest.raises(ValueError):
         render_html(kind="attestation", context={}, verification_code=CODE, verify_url=URL)
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) absent")
+def test_qr_code_decodes_to_the_verification_url(tmp_path):
+    (tmp_path / "doc.pdf").write_bytes(rendered("arrete_labellisation"))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", str(tmp_path / "doc.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    decoded = [
+        subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True).stdout
+        for page in sorted(tmp_path.glob("page*.png"))
+    ]
+    assert URL in "".join(decoded)
