@@ -6,7 +6,7 @@ PYTHON ?= python3
 # System libraries: WeasyPrint (Pango, HarfBuzz subsetting), poppler (pdftotext, pdffonts),
 # and Debian's Chromium for the browser tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium
+TEST_SYSTEM_PACKAGES := chromium zbar-tools
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 # Under CI the suite runs on the real services of the machine.

@@ -123,6 +123,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 from workflows.schedule import BEAT_SCHEDULE as WORKFLOWS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
+# Documents left pending or running (a worker lost, a broker restarted) are sent again.
+CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
+    "task": "documents.requeue_stale_documents",
+    "schedule": 600,
+}
 
 # Stage deadlines in calendar days; defaults in workflows/deadlines.py.
 WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
@@ -139,4 +144,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
