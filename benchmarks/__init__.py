@@ -1,0 +1,1 @@
+"""Benchmarks of Estampille: ``python -m benchmarks.run [--only GROUP]`` (see BENCH.md)."""
