@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from labelling import views
 
@@ -7,4 +7,5 @@ app_name = "labelling"
 urlpatterns = [
     path("lieux/", views.place_list, name="place_list"),
     path("lieux/<uuid:place_id>/", views.place_detail, name="place_detail"),
+    path("", include("labelling.referential_urls")),
 ]

@@ -1,4 +1,5 @@
 from .accounts import Role, User
+from .impact import ImpactRun as ImpactRun
 from .network import (
     Agent,
     Convention,

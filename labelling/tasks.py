@@ -1,0 +1,67 @@
+"""Background work of the labelling app (Celery)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery import shared_task
+from django.utils import timezone
+
+from labelling.conformity.declaration import today_in_paris
+from labelling.conformity.impact import ImpactItem, compute_impact
+from labelling.conformity.store import version_in_force, version_spec_from_model
+from labelling.declarations import declaration_from_place, with_declaration_data
+from labelling.models import ImpactRun, Place
+from labelling.models.impact import ImpactStatus
+
+CHUNK = 500
+
+
+def _items(place_ids: list) -> Iterator[ImpactItem]:
+    """Every place's current declaration, loaded a chunk at a time."""
+    for start in range(0, len(place_ids), CHUNK):
+        places = with_declaration_data(
+            Place.objects.filter(pk__in=place_ids[start : start + CHUNK]).select_related(
+                "departement__region"
+            )
+        )
+        for place in places:
+            departement = place.departement
+            yield ImpactItem(
+                key=str(place.pk),
+                name=place.name,
+                region=departement.region.name,
+                departement=f"{departement.code} — {departement.name}",
+                declaration=declaration_from_place(place),
+            )
+
+
+@shared_task(acks_late=True)
+def compute_impact_run(run_id: str) -> None:
+    """Check every place against a draft and the version in force today; idempotent (a run
+    already done is left alone, a retried one starts again)."""
+    run = ImpactRun.objects.select_related("version").get(pk=run_id)
+    if run.status == ImpactStatus.DONE:
+        return
+    place_ids = list(Place.objects.order_by("pk").values_list("pk", flat=True))
+    ImpactRun.objects.filter(pk=run.pk).update(
+        status=ImpactStatus.RUNNING, total=len(place_ids), processed=0, error=""
+    )
+    try:
+        results = compute_impact(
+            items=_items(place_ids),
+            draft=version_spec_from_model(run.version),
+            baseline=version_in_force(on=today_in_paris()),
+            on_progress=lambda done: ImpactRun.objects.filter(pk=run.pk).update(processed=done),
+        )
+    except Exception as exc:
+        ImpactRun.objects.filter(pk=run.pk).update(
+            status=ImpactStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        raise
+    ImpactRun.objects.filter(pk=run.pk).update(
+        status=ImpactStatus.DONE,
+        processed=len(place_ids),
+        results=results,
+        finished_at=timezone.now(),
+    )
