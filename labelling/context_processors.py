@@ -21,6 +21,12 @@ def navigation(request: HttpRequest) -> dict:
             items.append({"label": "Dossiers", "url": reverse("workflows:queue")})
         if user.role == Role.OPERATEUR:
             items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
+        if user.is_national:
+            items.append({"label": "Cahier des charges", "url": reverse("labelling:version_list")})
+    else:
+        items.append(
+            {"label": "Mon lieu peut-il être labellisé ?", "url": reverse("labelling:selfcheck")}
+        )
     items.append({"label": "Les étapes d'une candidature", "url": reverse("workflows:help_stages")})
     current = request.path
     for item in items:
