@@ -473,3 +473,29 @@ def _create_children(written: list[tuple[Place, Declaration]]) -> None:
         batch_size=2000,
     )
     OperatorPresence.objects.bulk_create(presences, batch_size=2000)
+
+
+@transaction.atomic
+def apply_declaration_to_place(*, place: Place, declaration: Declaration | dict) -> Place:
+    """Write what a declaration says into an existing place (hours, agents, operators, premises),
+    keeping its porteur and its label: used when a decision makes an instructed declaration the
+    place's reference."""
+    if not isinstance(declaration, Declaration):
+        declaration = validate_declaration(declaration)
+    errors = _storage_errors(declaration)
+    if errors:
+        raise InvalidDeclaration(errors)
+    stored = _as_stored(declaration, place)
+    commune = Commune.objects.filter(pk=stored.site.commune_insee).first()
+    if commune is None:
+        raise InvalidDeclaration(
+            [FieldError("site.commune_insee", f"commune inconnue : {stored.site.commune_insee}")]
+        )
+    _fill_place(place, stored, place.porteur, commune.departement_id, timezone.now())
+    place.save()
+    OpeningInterval.objects.filter(place=place).delete()
+    Agent.objects.filter(place=place).delete()
+    OperatorPresence.objects.filter(place=place).delete()
+    _create_children([(place, stored)])
+    sync_place_permissions(places=[place])
+    return place

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
-from labelling.models import Commune, Operator, Place, Role, User
+from labelling.declarations import apply_declaration_to_place
+from labelling.models import Commune, Convention, ConventionStatus, Operator, Place, Role, User
 from labelling.models.network import LabelStatus
 from labelling.permissions import sync_place_permissions
 from labelling.selectors import places_visible_to
@@ -1081,6 +1082,32 @@ def propose(
 
 
 @transaction.atomic
+def _record_conventions(app: Application, place: Place) -> None:
+    """The conventions collected during the instruction become the place's conventions."""
+    from documents.models import SupportingDocument
+
+    trackings = list(app.convention_trackings.all())
+    files = dict(
+        SupportingDocument.objects.filter(
+            pk__in=[t.document_id for t in trackings if t.document_id]
+        ).values_list("pk", "file")
+    )
+    Convention.objects.filter(place=place).delete()
+    Convention.objects.bulk_create(
+        Convention(
+            place=place,
+            operator_id=t.operator_id,
+            status=ConventionStatus.SIGNED
+            if t.status == TrackingStatus.SIGNED
+            else ConventionStatus.NATIONAL,
+            signed_on=t.signed_on if t.status == TrackingStatus.SIGNED else None,
+            file=files.get(t.document_id, "") if t.status == TrackingStatus.SIGNED else "",
+        )
+        for t in trackings
+        if t.status in (TrackingStatus.SIGNED, TrackingStatus.NATIONAL)
+    )
+
+
 def sign_decision(
     *,
     user: User,
@@ -1114,12 +1141,15 @@ def sign_decision(
             action=Action.SIGN,
             comment=app.decision_reasons,
         )
+        # The instructed declaration becomes the place's reference (hours, agents, operators).
+        apply_declaration_to_place(place=place, declaration=app.declaration)
         place.label_status = LabelStatus.LABELLED
         place.labelled_on = app.decided_on
         place.label_effective_on = app.effective_on
         place.save(
             update_fields=["label_status", "labelled_on", "label_effective_on", "updated_at"]
         )
+        _record_conventions(app, place)
         kind, title = "arrete_labellisation", "Arrêté de labellisation"
     else:
         _move(

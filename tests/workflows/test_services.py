@@ -5,6 +5,8 @@ import datetime
 import pytest
 from viewflow.workflow.status import PROCESS, STATUS
 
+from labelling.declarations import export_declaration
+from labelling.models import Convention, ConventionStatus, Place
 from labelling.models.network import LabelStatus
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
 from tests.workflows import factories as wf
@@ -207,6 +209,18 @@ def test_label_path_ends_with_the_place_labelled():
     process = app.processes.get()
     assert process.status == PROCESS.DONE
     assert process.task_set.filter(flow_task=ApplicationFlow.labelled).exists()
+
+
+def test_labelling_writes_the_instructed_declaration_and_conventions_into_the_place():
+    app = wf.signed()
+    place = Place.objects.get(pk=app.place_id)
+    assert export_declaration(place=place)["opening_hours"] == app.declaration["opening_hours"]
+    assert [a.name for a in place.agents.all()] == ["Claire Martin", "Paul Roux"]
+    assert sorted(place.presences.values_list("operator_id", flat=True)) == sorted(wf.NATIONAL)
+    assert place.confidential_office is True
+    conventions = Convention.objects.filter(place=place)
+    assert sorted(conventions.values_list("operator_id", flat=True)) == sorted(wf.NATIONAL)
+    assert set(conventions.values_list("status", flat=True)) == {ConventionStatus.NATIONAL}
 
 
 def test_refusal_names_failed_criteria_and_place_stays_candidate():
