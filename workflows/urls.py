@@ -25,6 +25,7 @@ urlpatterns = [
     path("avis/<uuid:opinion_id>/", views.operator_opinion, name="operator_opinion"),
     path("instruction/", views.queue, name="queue"),
     path("instruction/export.<str:fmt>", views.queue_export, name="queue_export"),
+    path("instruction/prendre/", views.queue_take, name="queue_take"),
     path(D, views.application_detail, name="application_detail"),
     path(D + "completude/", views.completeness, name="completeness"),
     path(D + "criteres/", views.review, name="review"),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from labelling.models import Operator, PorteurKind, Role
@@ -808,6 +809,38 @@ def take(request: HttpRequest, application_id) -> HttpResponse:
     else:
         messages.success(request, "Vous instruisez ce dossier.")
     return redirect(request.POST.get("next") or _detail_url(app))
+
+
+@login_required
+@require_POST
+def queue_take(request: HttpRequest) -> HttpResponse:
+    """Batch action of the queue: the instructor takes every selected file they may take."""
+    taken, refused = 0, []
+    for application_id in request.POST.getlist("dossiers"):
+        try:
+            services.assign(user=request.user, application_id=application_id)
+        except (services.WorkflowError, ValidationError):
+            refused.append(application_id)
+        else:
+            taken += 1
+    if taken:
+        messages.success(
+            request, f"Vous instruisez {taken} dossier{'s' if taken > 1 else ''} de plus."
+        )
+    if refused:
+        count = len(refused)
+        messages.error(
+            request,
+            f"{count} dossier n'a pas pu être pris (déjà clos ou hors de votre département)."
+            if count == 1
+            else f"{count} dossiers n'ont pas pu être pris (déjà clos ou hors de votre département).",
+        )
+    if not taken and not refused:
+        messages.info(request, "Cochez les dossiers à prendre.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("workflows:queue")
+    return redirect(next_url)
 
 
 @login_required

@@ -162,3 +162,37 @@ def test_file_page_queries_do_not_grow_with_messages_and_history(client):
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_batch_take_from_the_queue(client, instructor):
+    from tests.workflows import factories as wf
+
+    mine = [wf.submitted(), wf.submitted()]
+    elsewhere = wf.submitted(commune_insee="05061")
+    client.force_login(instructor)
+    response = client.post(
+        reverse("workflows:queue_take"),
+        {
+            "dossiers": [str(a.pk) for a in [*mine, elsewhere]] + ["pas-un-uuid"],
+            "next": "/instruction/",
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Vous instruisez 2 dossiers de plus." in content
+    assert "2 dossiers n&#x27;ont pas pu être pris" in content
+    for app in mine:
+        app.refresh_from_db()
+        assert app.assigned_to == instructor
+    elsewhere.refresh_from_db()
+    assert elsewhere.assigned_to is None
+
+
+def test_batch_take_is_for_instructors_only(client):
+    from tests.workflows import factories as wf
+
+    app = wf.submitted()
+    client.force_login(PorteurUserFactory(porteur=app.porteur))
+    client.post(reverse("workflows:queue_take"), {"dossiers": [str(app.pk)]})
+    app.refresh_from_db()
+    assert app.assigned_to is None
