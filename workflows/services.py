@@ -1081,7 +1081,6 @@ def propose(
     return app
 
 
-@transaction.atomic
 def _record_conventions(app: Application, place: Place) -> None:
     """The conventions collected during the instruction become the place's conventions."""
     from documents.models import SupportingDocument
@@ -1108,6 +1107,7 @@ def _record_conventions(app: Application, place: Place) -> None:
     )
 
 
+@transaction.atomic
 def sign_decision(
     *,
     user: User,
