@@ -58,8 +58,11 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks run on PostgreSQL when a local server answers (as in production), else on SQLite.
 bench: setup
-	$(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
+	@if [ -z "$$DATABASE_URL" ] && $(PY) -c "import psycopg; psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', connect_timeout=2).close()" 2>/dev/null; then \
+		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/estampille; fi; \
+	$(PY) scripts/ensure_database.py && $(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
 
 bpmn: setup
 	$(PY) manage.py export_bpmn -o docs/candidature.bpmn
