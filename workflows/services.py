@@ -126,6 +126,13 @@ def _require_signataire(user: User, app: Application) -> None:
 # --- plumbing -------------------------------------------------------------------------------
 
 
+def _required_reason(reason: str, message: str) -> str:
+    """The stripped reason, or an error on the `reason` field saying what is expected."""
+    if not reason.strip():
+        raise InvalidInput(message, field_errors={"reason": [message]})
+    return reason.strip()
+
+
 def _lock(application_id) -> Application:
     try:
         return Application.objects.select_for_update().get(pk=application_id)
@@ -815,10 +822,7 @@ def correct_declaration(
     app = _lock(application_id)
     _require_instructor(user, app)
     _require_state(app, State.INSTRUCTION, State.CONVENTIONS, State.PROPOSAL)
-    if not reason.strip():
-        raise InvalidInput(
-            "Motivez la correction.", field_errors={"reason": ["Motivez la correction."]}
-        )
+    reason = _required_reason(reason, "Motivez la correction.")
     before = draft.get_path(app.declaration, path)
     corrected = draft.set_path(app.declaration, path, value)
     outcome = integrations.check_declaration(corrected, version_code=app.version_code)
@@ -1190,11 +1194,7 @@ def return_proposal(*, user: User, application_id, reason: str) -> Application:
     app = _lock(application_id)
     _require_signataire(user, app)
     _require_state(app, State.DECISION)
-    if not reason.strip():
-        raise InvalidInput(
-            "Dites pourquoi la proposition est renvoyée.",
-            field_errors={"reason": ["Dites pourquoi la proposition est renvoyée."]},
-        )
+    reason = _required_reason(reason, "Dites pourquoi la proposition est renvoyée.")
     previous = {"outcome": app.proposed_outcome, "reasons": app.proposal_reasons}
     app.proposed_outcome = ""
     app.proposal_reasons = ""
@@ -1224,11 +1224,7 @@ def withdraw(*, user: User, application_id, reason: str) -> Application:
     app = _lock(application_id)
     _require_porteur(user, app)
     _require_state(app, *OPEN_STATES)
-    if not reason.strip():
-        raise InvalidInput(
-            "Indiquez la raison du retrait.",
-            field_errors={"reason": ["Indiquez la raison du retrait."]},
-        )
+    reason = _required_reason(reason, "Indiquez la raison du retrait.")
     app.closing_reason = reason.strip()
     app.paused_remaining_days = None
     _move(app, user=user, to_state=State.WITHDRAWN, action=Action.WITHDRAW, comment=reason.strip())
@@ -1242,11 +1238,7 @@ def close_abandoned(*, user: User, application_id, reason: str) -> Application:
     app = _lock(application_id)
     _require_instructor(user, app)
     _require_state(app, *[s for s in OPEN_STATES if s != State.DRAFT])
-    if not reason.strip():
-        raise InvalidInput(
-            "Indiquez le motif de la clôture.",
-            field_errors={"reason": ["Indiquez le motif de la clôture."]},
-        )
+    reason = _required_reason(reason, "Indiquez le motif de la clôture.")
     app.closing_reason = reason.strip()
     app.paused_remaining_days = None
     _move(app, user=user, to_state=State.CLOSED, action=Action.CLOSE, comment=reason.strip())
@@ -1261,10 +1253,7 @@ def reopen(*, user: User, application_id, reason: str) -> Application:
     app = _lock(application_id)
     _require_signataire(user, app)
     _require_state(app, *DECIDED_STATES)
-    if not reason.strip():
-        raise InvalidInput(
-            "Motivez la réouverture.", field_errors={"reason": ["Motivez la réouverture."]}
-        )
+    reason = _required_reason(reason, "Motivez la réouverture.")
     previous = {
         "revision": app.revision,
         "state": app.state,
