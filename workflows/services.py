@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
-from labelling.declarations import apply_declaration_to_place
+from labelling.declarations import apply_declaration_to_place, export_declaration
 from labelling.models import Commune, Convention, ConventionStatus, Operator, Place, Role, User
 from labelling.models.network import LabelStatus
 from labelling.permissions import sync_place_permissions
@@ -311,18 +311,42 @@ def _person(user: User | None) -> dict:
 
 
 @transaction.atomic
-def start_application(*, user: User) -> Application:
+def start_application(*, user: User, place_id=None) -> Application:
+    """A new draft; for one of the porteur's candidate places, prefilled with what the place
+    already declares."""
     if user.role != Role.PORTEUR or not user.porteur_id:
         raise AccessDenied("Seul un porteur peut déposer une candidature.")
+    place = None
+    declaration = draft.empty_declaration(porteur=user.porteur)
+    if place_id:
+        place = candidate_places_without_application(user=user).filter(pk=place_id).first()
+        if place is None:
+            raise InvalidInput(
+                "Ce lieu n'est pas l'un de vos lieux en projet sans candidature en cours.",
+                field_errors={"place": ["Choisissez l'un de vos lieux en projet."]},
+            )
+        declaration = export_declaration(place=place)
+        declaration.pop("reference_date", None)
     app = Application.objects.create(
         porteur=user.porteur,
         created_by=user,
+        place=place,
+        departement_id=place.departement_id if place else None,
         version_code=integrations.version_code_in_force(),
-        draft_declaration=draft.empty_declaration(porteur=user.porteur),
+        draft_declaration=declaration,
     )
     _journal(app, user=user, action=Action.CREATE, from_state=State.DRAFT)
     _flow().start.run(application=app)
     return app
+
+
+def candidate_places_without_application(*, user: User):
+    """The porteur's places still in project that no open application covers."""
+    return (
+        places_visible_to(user=user)
+        .filter(porteur_id=user.porteur_id, label_status=LabelStatus.CANDIDATE)
+        .exclude(applications__state__in=OPEN_STATES)
+    )
 
 
 def _place_from_step(app: Application, data: dict) -> None:

@@ -123,7 +123,13 @@ def porteur_applications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workflows/porteur_list.html",
-        {"title": "Mes candidatures", "applications": apps},
+        {
+            "title": "Mes candidatures",
+            "applications": apps,
+            "candidate_places": services.candidate_places_without_application(
+                user=request.user
+            ).order_by("name"),
+        },
     )
 
 
@@ -131,10 +137,12 @@ def porteur_applications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_start(request: HttpRequest) -> HttpResponse:
     try:
-        app = services.start_application(user=request.user)
+        app = services.start_application(
+            user=request.user, place_id=request.POST.get("place") or None
+        )
     except services.WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect("home")
+        return redirect("workflows:porteur_applications")
     return redirect("workflows:draft_step", application_id=app.pk, step=draft.STEPS[0].slug)
 
 

@@ -130,7 +130,7 @@ def test_porteur_list_constant_queries(client, django_assert_num_queries):
     apps = make_applications(3)
     user = apps[0].created_by
     client.force_login(user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("workflows:porteur_applications"))
     assert apps[0].reference in response.content.decode()
 

@@ -1,12 +1,15 @@
 """The complete path through the web pages with the Django client, and the other branches."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from labelling.models import Place
+from labelling.models import Place, User
 from labelling.models.network import LabelStatus
+from labelling.permissions import sync_place_permissions
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
 from tests.workflows import factories as wf
 from workflows.models import Application, State, TrackingStatus
@@ -413,3 +416,34 @@ def test_declaration_is_shown_in_french_words(client):
     assert "à distance" in page
     assert "formation initiale France Services le 01/03/2021" in page
     assert "remote" not in page
+
+
+def test_porteur_applies_for_one_of_its_places_in_project(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    porteur = User.objects.get(email="porteur-05@estampille.test")
+    place = Place.objects.create(
+        name="Projet de France Services de Névache",
+        commune_id="05093",
+        porteur=porteur.porteur,
+        confidential_office=True,
+    )
+    sync_place_permissions(places=[place])
+    other = Place.objects.filter(id_fs__startswith="DEMO-63", label_status="candidate").first()
+    client.force_login(porteur)
+
+    listing = client.get(reverse("workflows:porteur_applications")).content.decode()
+    assert "Projet de France Services de Névache" in listing
+    assert other.name not in listing
+
+    response = client.post(reverse("workflows:application_start"), {"place": str(other.pk)})
+    assert response.status_code == 302
+    assert not Application.objects.filter(place=other).exists()
+
+    response = client.post(reverse("workflows:application_start"), {"place": str(place.pk)})
+    app = Application.objects.get(place=place)
+    assert app.draft_declaration["site"]["name"] == "Projet de France Services de Névache"
+    assert app.draft_declaration["premises"] == {"confidential_office": True}
+    lieu = client.get(reverse("workflows:draft_step", args=[app.pk, "lieu"])).content.decode()
+    assert 'value="Projet de France Services de Névache"' in lieu
+    listing = client.get(reverse("workflows:porteur_applications")).content.decode()
+    assert '<option value="' + str(place.pk) not in listing
