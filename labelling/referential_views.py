@@ -3,9 +3,7 @@ versions, their drafts, publication and impact studies."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from functools import wraps
 
@@ -14,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +27,7 @@ from labelling.conformity.publishing import (
 )
 from labelling.conformity.selfcheck import SelfCheckForm
 from labelling.conformity.store import version_in_force
+from labelling.exports import Column, Table
 from labelling.models import Criterion, ImpactRun, Version
 from labelling.models.referential import Severity, VersionStatus
 from labelling.tasks import compute_impact_run
@@ -236,60 +235,21 @@ def impact_detail(request: HttpRequest, run_id) -> HttpResponse:
     )
 
 
-EXPORT_HEADER = [
-    "Région",
-    "Département",
-    "Lieu",
-    "Conforme à la version en vigueur",
-    "Conforme au brouillon",
-    "Critères non respectés",
-]
-
-
-def _export_rows(run: ImpactRun) -> list[list[str]]:
-    def yes_no(value) -> str:
-        return {True: "oui", False: "non", None: ""}[value]
-
-    return [
-        [
-            place["region"],
-            place["departement"],
-            place["name"],
-            yes_no(place["conform_before"]),
-            yes_no(place["conform_after"]),
-            ", ".join(place["failed"]),
-        ]
-        for place in (run.results or {}).get("places", [])
-    ]
+IMPACT_TABLE: Table[dict] = Table(
+    "Lieux",
+    [
+        Column("Région", lambda place: place["region"]),
+        Column("Département", lambda place: place["departement"]),
+        Column("Lieu", lambda place: place["name"]),
+        Column("Conforme à la version en vigueur", lambda place: place["conform_before"]),
+        Column("Conforme au brouillon", lambda place: place["conform_after"]),
+        Column("Critères non respectés", lambda place: ", ".join(place["failed"])),
+    ],
+)
 
 
 @national_required
-def impact_export(request: HttpRequest, run_id, fmt: str) -> HttpResponse:
+def impact_export(request: HttpRequest, run_id, fmt: str) -> HttpResponseBase:
     run = get_object_or_404(ImpactRun.objects.select_related("version"), pk=run_id)
     name = f"impact-{run.version.code}-{datetime.date.today():%Y%m%d}"
-    rows = _export_rows(run)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Lieux"
-        sheet.append(EXPORT_HEADER)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return IMPACT_TABLE.response(fmt, (run.results or {}).get("places", []), filename=name)

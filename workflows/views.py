@@ -3,21 +3,20 @@ user's), bind a form, call one service, show its French message."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from labelling.exports import Column, Table
 from labelling.models import Operator, PorteurKind, Role
 from workflows import draft, integrations, selectors, services
 from workflows.deadlines import today
@@ -925,18 +924,34 @@ def operator_opinion(request: HttpRequest, opinion_id) -> HttpResponse:
 
 
 QUEUE_STATES = [(s.value, s.label) for s in State if s != State.DRAFT]
-EXPORT_COLUMNS = [
-    "Référence",
-    "Lieu",
-    "Commune",
-    "Porteur",
-    "Nature du porteur",
-    "Étape",
-    "Instructeur",
-    "Premier dépôt",
-    "Échéance",
-    "En retard",
-]
+
+
+def _instructor_name(app: Application) -> str:
+    if app.assigned_to is None:
+        return ""
+    return app.assigned_to.get_full_name() or app.assigned_to.email
+
+
+QUEUE_TABLE: Table[Application] = Table(
+    "Dossiers",
+    [
+        Column("Référence", lambda app: app.reference),
+        Column("Lieu", lambda app: app.place.name if app.place else app.site_name),
+        Column("Commune", lambda app: app.place.commune.name if app.place else ""),
+        Column("Porteur", lambda app: app.porteur.name),
+        Column("Nature du porteur", lambda app: app.porteur.get_kind_display()),
+        Column("Étape", lambda app: app.get_state_display()),
+        Column("Instructeur", _instructor_name),
+        Column(
+            "Premier dépôt",
+            lambda app: (
+                timezone.localdate(app.first_submitted_at) if app.first_submitted_at else None
+            ),
+        ),
+        Column("Échéance", lambda app: app.stage_deadline),
+        Column("En retard", lambda app: app.overdue),
+    ],
+)
 
 
 def _filters(request: HttpRequest) -> selectors.QueueFilters:
@@ -951,23 +966,6 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
         else "",
         sort=get.get("tri", "echeance") if get.get("tri") in selectors.SORTS else "echeance",
     )
-
-
-def _row(app: Application) -> list[str]:
-    return [
-        app.reference,
-        app.place.name if app.place else app.site_name,
-        app.place.commune.name if app.place else "",
-        app.porteur.name,
-        app.porteur.get_kind_display(),
-        app.get_state_display(),
-        (app.assigned_to.get_full_name() or app.assigned_to.email) if app.assigned_to else "",
-        timezone.localtime(app.first_submitted_at).strftime("%d/%m/%Y")
-        if app.first_submitted_at
-        else "",
-        app.stage_deadline.strftime("%d/%m/%Y") if app.stage_deadline else "",
-        "oui" if app.overdue else "non",
-    ]
 
 
 def _require_queue_user(request: HttpRequest) -> None:
@@ -989,8 +987,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "title": "Dossiers à instruire",
             "page": page,
-            "rows": [(app, _row(app)) for app in page.object_list],
-            "columns": EXPORT_COLUMNS,
+            "rows": [(app, QUEUE_TABLE.values(app)) for app in page.object_list],
+            "columns": QUEUE_TABLE.headers,
             "filters": filters,
             "query": query.urlencode(),
             "states": QUEUE_STATES,
@@ -1009,36 +1007,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def queue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     _require_queue_user(request)
     apps = selectors.queue(user=request.user, filters=_filters(request))
-    rows = [_row(app) for app in apps.iterator(chunk_size=500)]
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.csv"'
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Dossiers"
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.xlsx"'
-        return response
-    raise Http404
+    return QUEUE_TABLE.response(
+        fmt, apps.iterator(chunk_size=500), filename=f"dossiers-{timezone.localdate().isoformat()}"
+    )

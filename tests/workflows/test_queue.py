@@ -102,7 +102,7 @@ def test_csv_export_has_the_columns_shown_and_the_filter(client, instructor):
     client.force_login(instructor)
     response = client.get(reverse("workflows:queue_export", args=["csv"]), {"retard": "1"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     page_columns = client.get(reverse("workflows:queue")).context["columns"]
     assert rows[0] == page_columns
     assert {r[0] for r in rows[1:]} == {apps[0].reference, apps[3].reference}
@@ -114,10 +114,32 @@ def test_xlsx_export_constant_queries(client, instructor, django_assert_num_quer
     client.force_login(instructor)
     with django_assert_num_queries(3):
         response = client.get(reverse("workflows:queue_export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Référence"
     assert len(rows) == count + 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_never_fail_on_stored_text_and_stay_inert(client, instructor, fmt):
+    """Stored names with a control character or a formula export as inert text."""
+    apps = make_applications(2)
+    names = ["Maison France\u000bServices", '=HYPERLINK("http://exemple.invalid";"Voir")']
+    for app, name in zip(apps, names, strict=True):
+        app.place.name = name
+        app.place.save()
+    client.force_login(instructor)
+    response = client.get(reverse("workflows:queue_export", args=[fmt]))
+    assert response.status_code == 200
+    data = response.getvalue()
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    else:
+        sheet = load_workbook(io.BytesIO(data)).active
+        assert {c.data_type for row in sheet.iter_rows() for c in row if c.value} == {"s"}
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    places = {row[1] for row in rows[1:]}
+    assert places == {"Maison FranceServices", '\'=HYPERLINK("http://exemple.invalid";"Voir")'}
 
 
 def test_porteurs_have_no_queue(client):

@@ -177,9 +177,9 @@ def test_impact_of_a_draft_in_the_background(national_client, django_capture_on_
     assert "Antenne" in html and "Ariège" in html and "1 deviendraient non conformes" in html
 
     csv_response = national_client.get(f"/etudes-d-impact/{run.pk}/export.csv")
-    text = csv_response.content.decode("utf-8-sig")
+    text = csv_response.getvalue().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Région;Département;Lieu")
     assert "Antenne" in text and "opening.days" in text
     xlsx = national_client.get(f"/etudes-d-impact/{run.pk}/export.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.max_row == 3  # header and two non-conform places
