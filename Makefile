@@ -15,12 +15,19 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/estampille
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 endif
 
-.PHONY: setup system-deps run test lint format bench bpmn worker beat clean
+.PHONY: setup system-deps run test lint format lock bench bpmn worker beat clean
 
-$(VENV)/.installed: pyproject.toml
+# Python packages: exactly the versions pinned in requirements.lock (generated from pyproject.toml
+# by `make lock`), then the project itself without its dependencies. `pip check` catches a lock
+# file that no longer covers pyproject.toml.
+LOCK := requirements.lock
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e ".[dev]"
+	$(VENV)/bin/pip install -q -r $(LOCK)
+	$(VENV)/bin/pip install -q --no-deps -e .
+	@$(VENV)/bin/pip check >/dev/null || { $(VENV)/bin/pip check; \
+		echo "$(LOCK) ne couvre plus pyproject.toml : lancez « make lock »."; exit 1; }
 	touch $@
 
 define install_missing
@@ -48,15 +55,29 @@ test: setup
 	$(PY) scripts/ensure_database.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -rs $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Regenerate requirements.lock from pyproject.toml (pip-tools), against the public registry only:
+# the machine's own pip settings (local mirrors, find-links) are set aside so that the file
+# installs the same on a clean machine.
+lock:
+	@[ -x $(VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(VENV) && \
+		$(VENV)/bin/pip install -q "pip-tools>=7.6,<7.7"; }
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT \
+		PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" \
+		$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --no-emit-trusted-host -o $(LOCK) pyproject.toml
 
 # Benchmarks run on PostgreSQL when a local server answers (as in production), else on SQLite.
 bench: setup
@@ -67,12 +88,14 @@ bench: setup
 bpmn: setup
 	$(PY) manage.py export_bpmn -o docs/candidature.bpmn
 
-# Production path: Redis broker, PostgreSQL, as many workers on as many machines as needed.
+# A Celery worker and beat, on the same settings as manage.py: config.settings.dev unless
+# DJANGO_SETTINGS_MODULE says otherwise (config.settings.prod in production). They need a broker
+# (CELERY_BROKER_URL or REDIS_URL); in development tasks otherwise run in the request's process.
 worker: setup
-	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker -l info
 
 beat: setup
-	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(VENV)/bin/celery -A config beat -l info
+	$(VENV)/bin/celery -A config beat -l info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

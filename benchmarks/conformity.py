@@ -32,7 +32,7 @@ def _declarations(count: int, *, seed: int):
 def throughput() -> list[dict]:
     """Checks per second on one core, declarations already validated."""
     from labelling.conformity import check
-    from labelling.conformity.store import get_version_spec
+    from labelling.versions.store import get_version_spec
 
     version = get_version_spec("france-services-2019")
     declarations = _declarations(2_000, seed=1)
@@ -94,7 +94,7 @@ def impact_30000() -> list[dict]:
     """Impact of a stricter draft on 30,000 declarations held in memory."""
     from labelling.conformity import VersionSpec
     from labelling.conformity.impact import ImpactItem, compute_impact
-    from labelling.conformity.store import get_version_spec
+    from labelling.versions.store import get_version_spec
 
     baseline = get_version_spec("france-services-2019")
     criteria = tuple(

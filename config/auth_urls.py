@@ -1,9 +1,21 @@
 """Sign-in by e-mail and password, and password reset by e-mail, on DSFR pages."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from labelling.forms import EmailAuthenticationForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The link in the e-mail points to SITE_URL, never to the Host header of the request."""
+
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
 
 urlpatterns = [
     path(
@@ -18,7 +30,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

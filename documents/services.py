@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import (
@@ -56,15 +57,13 @@ class DocumentNotRetryable(ValueError):
 
 
 def site_url() -> str:
-    return str(
-        getattr(settings, "DOCUMENTS_SITE_URL", "")
-        or getattr(settings, "SITE_URL", "")
-        or "http://127.0.0.1:8000"
-    ).rstrip("/")
+    """The public address of the site, without a trailing slash (setting ``SITE_URL``)."""
+    return settings.SITE_URL.rstrip("/")
 
 
 def verify_url(code: str) -> str:
-    return f"{site_url()}/verifier/{code}/"
+    """The absolute address printed (and QR-coded) on a document to verify it."""
+    return site_url() + reverse("documents:verify", args=[code])
 
 
 # --- snapshots -----------------------------------------------------------------------------

@@ -22,8 +22,6 @@ PNG = "image/png"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PAGES = 100
 MAX_PIXELS = 60_000_000
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -62,11 +60,11 @@ class ValidatedUpload:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "DOCUMENTS_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.DOCUMENTS_UPLOAD_MAX_BYTES
 
 
 def max_upload_pages() -> int:
-    return int(getattr(settings, "DOCUMENTS_UPLOAD_MAX_PAGES", DEFAULT_MAX_PAGES))
+    return settings.DOCUMENTS_UPLOAD_MAX_PAGES
 
 
 def size_label(size: int) -> str:

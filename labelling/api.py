@@ -5,8 +5,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from labelling.conformity import InvalidDeclaration
-from labelling.conformity.store import check_raw
 from labelling.conformity.validation import parse_json
+from labelling.versions.store import check_raw
 
 
 @csrf_exempt

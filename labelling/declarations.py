@@ -39,11 +39,6 @@ from labelling.conformity.declaration import (
 )
 from labelling.conformity.engine import check
 from labelling.conformity.specs import select_version
-from labelling.conformity.store import (
-    canonical_json,
-    published_version_specs,
-    report_results,
-)
 from labelling.models import (
     Agent,
     Commune,
@@ -56,6 +51,11 @@ from labelling.models import (
     Version,
 )
 from labelling.permissions import sync_place_permissions
+from labelling.versions.store import (
+    canonical_json,
+    published_version_specs,
+    report_results,
+)
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 BATCH_SIZE = 500

@@ -19,18 +19,18 @@ from django.views.decorators.http import require_POST
 from labelling.conformity import check, validate_declaration
 from labelling.conformity.criteria import KINDS
 from labelling.conformity.declaration import today_in_paris
-from labelling.conformity.publishing import (
+from labelling.exports import Column, Table
+from labelling.models import Criterion, ImpactRun, Version
+from labelling.models.referential import Severity, VersionStatus
+from labelling.selfcheck import SelfCheckForm
+from labelling.tasks import compute_impact_run
+from labelling.versions.publishing import (
     VersionError,
     create_draft_version,
     publish_version,
     update_draft_criterion,
 )
-from labelling.conformity.selfcheck import SelfCheckForm
-from labelling.conformity.store import version_in_force
-from labelling.exports import Column, Table
-from labelling.models import Criterion, ImpactRun, Version
-from labelling.models.referential import Severity, VersionStatus
-from labelling.tasks import compute_impact_run
+from labelling.versions.store import version_in_force
 
 # --- Public self-check ----------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from labelling.conformity.declaration import today_in_paris
 from labelling.conformity.impact import ImpactItem, compute_impact
-from labelling.conformity.store import version_in_force, version_spec_from_model
 from labelling.declarations import declaration_from_place, with_declaration_data
 from labelling.models import ImpactRun, Place
 from labelling.models.impact import ImpactStatus
+from labelling.versions.store import version_in_force, version_spec_from_model
 
 CHUNK = 500
 

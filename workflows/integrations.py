@@ -37,7 +37,7 @@ class ConformityOutcome:
 
 
 def version_code_in_force(on: datetime.date | None = None) -> str:
-    from labelling.conformity.store import version_in_force
+    from labelling.versions.store import version_in_force
     from workflows.deadlines import today
 
     version = version_in_force(on=on or today())
@@ -49,7 +49,7 @@ def version_code_in_force(on: datetime.date | None = None) -> str:
 
 
 def _version(version_code: str):
-    from labelling.conformity.store import get_version_spec
+    from labelling.versions.store import get_version_spec
 
     return get_version_spec(version_code)
 
@@ -93,7 +93,7 @@ def check_declaration(raw: dict, *, version_code: str) -> ConformityOutcome:
 def record_report(*, raw: dict, version_code: str, place=None, checked_by=None, process: str):
     """Validate, check and store an immutable ConformityReport (raises on invalid input)."""
     from labelling.conformity import validate_declaration
-    from labelling.conformity.store import record_conformity_report
+    from labelling.versions.store import record_conformity_report
 
     declaration = validate_declaration(raw)
     return record_conformity_report(

@@ -1,5 +1,8 @@
 """Settings shared by every environment. Values that change between machines come from the
-environment (django-environ); see dev.py, test.py and prod.py."""
+environment (django-environ); dev.py (the default of manage.py and Celery), test.py and prod.py
+(only when asked: DJANGO_SETTINGS_MODULE=config.settings.prod) adjust them.
+
+Every setting the code reads is declared here, with its default and why."""
 
 from pathlib import Path
 
@@ -9,9 +12,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+# Development only; prod.py requires a real one from the environment.
 SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-estampille")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# The public address of the site, used for every absolute URL: links in e-mails (notifications,
+# password reset) and the verification address printed and QR-coded on documents. prod.py
+# requires an https address that is not this machine.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,10 +34,11 @@ INSTALLED_APPS = [
     "guardian",
     "viewflow",
     "viewflow.workflow",
-    "django_htmx",
     "labelling",
     "workflows",
     "documents",
+    # The project itself, above the domain apps: demo data, navigation (config/apps.py).
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -41,7 +50,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -57,15 +65,17 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "labelling.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# SQLite file by default (make run); PostgreSQL in CI and production (DATABASE_URL).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a database connection is kept between requests (0: one per request).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -97,11 +107,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media-non-publique/"
 
+# E-mails are printed on the console in development; test.py keeps them in memory; prod.py
+# sends them as EMAIL_URL says (smtp://, smtp+tls://…), EMAIL_BACKEND overriding the backend.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Estampille <ne-pas-repondre@estampille.local>"
 )
+# The sender of the error reports Django mails to ADMINS (none by default).
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
+# Redis serves as cache (and, by default, as Celery broker) when REDIS_URL is set; otherwise a
+# per-process memory cache.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -110,6 +126,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Celery: the broker is CELERY_BROKER_URL, else REDIS_URL, else in memory (tasks then run
+# eagerly, in the request's process: dev.py and test.py). Results are not stored: tasks write
+# their outcome in the database.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -129,16 +148,18 @@ CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
     "schedule": 600,
 }
 
-# Stage deadlines in calendar days; defaults in workflows/deadlines.py.
+# Stage deadlines in calendar days, by stage (JSON, e.g. {"completeness": 15}); the stages not
+# given keep the defaults of workflows/deadlines.py.
 WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
-# Absolute links in e-mails and on the QR codes of documents.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Supporting documents (documents/uploads.py): largest file accepted, in bytes, and largest
+# number of pages of a PDF.
 DOCUMENTS_UPLOAD_MAX_BYTES = env.int("DOCUMENTS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DOCUMENTS_UPLOAD_MAX_PAGES = env.int("DOCUMENTS_UPLOAD_MAX_PAGES", default=100)
 
+# viewflow: no middleware or URL registered behind our back (see ../shared/STACK.md).
 VIEWFLOW = {"AUTOREGISTER": False}
 
-SITE_NAME = "Estampille"
-
+# Logs go to standard error, at LOG_LEVEL (INFO by default).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,4 @@
-"""The conformity engine: pure Python, no Django import (see ``store`` for the database side).
+"""The conformity engine: pure Python, no Django import (database side: `labelling.versions`).
 
 - ``validate_declaration(raw)`` → ``Declaration`` or ``InvalidDeclaration`` (field errors);
 - ``check(declaration=..., version=...)`` → ``CheckResult`` (``.to_dict()`` is the contract JSON);

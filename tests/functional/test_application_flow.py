@@ -6,14 +6,12 @@ import os
 import re
 
 import pytest
-from django.db import connection
 
 from labelling.models import Place
 from labelling.models.network import LabelStatus
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
 from tests.workflows import factories as wf
-from workflows import journal_triggers
-from workflows.models import Application, JournalEntry, State
+from workflows.models import Application, State
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,11 +43,6 @@ def browser(monkeypatch, transactional_db):
         )
         yield browser
         browser.close()
-    # The journal refuses DELETE, which is how the test database is flushed on SQLite: empty
-    # it with the triggers set aside (PostgreSQL flushes with TRUNCATE, which they allow).
-    journal_triggers.drop(connection)
-    JournalEntry.objects.all().delete()
-    journal_triggers.create(connection)
 
 
 def signed_in(browser, live_server, user):

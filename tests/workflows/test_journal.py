@@ -53,3 +53,45 @@ def test_journal_records_who_when_from_and_to():
         ("complete", "depose", "instruction"),
     ]
     assert all(e.actor_label and e.at for e in app.journal.all())
+
+
+def _check_flush_empties_the_journal_and_it_stays_append_only():
+    from django.core.management import call_command
+
+    from tests.conftest import _reload_reference_data
+
+    wf.submitted()
+    assert JournalEntry.objects.exists()
+    # What the test framework does after each transactional test, and `manage.py flush`.
+    call_command("flush", interactive=False, verbosity=0)
+    assert not JournalEntry.objects.exists()
+    # The triggers are still there: once the flush is over, deleting is refused again.
+    _reload_reference_data()
+    _check_append_only()
+
+
+@pytest.mark.django_db
+def test_flush_empties_the_journal_which_stays_append_only():
+    _check_flush_empties_the_journal_and_it_stays_append_only()
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_flush_empties_the_journal_which_stays_append_only_on_postgresql():
+    assert connection.vendor == "postgresql"
+    _check_flush_empties_the_journal_and_it_stays_append_only()
+
+
+def test_only_the_flushing_thread_may_empty_the_journal():
+    import threading
+
+    from workflows import journal_triggers
+
+    seen = []
+    with journal_triggers.flushing():
+        seen.append(journal_triggers._flushing())
+        thread = threading.Thread(target=lambda: seen.append(journal_triggers._flushing()))
+        thread.start()
+        thread.join()
+    seen.append(journal_triggers._flushing())
+    assert seen == [1, 0, 0]

@@ -55,7 +55,7 @@ def test_place_step_creates_the_place_with_permissions():
 
 
 def test_submission_freezes_a_snapshot_and_requests_an_acknowledgement(
-    django_capture_on_commit_callbacks, mailoutbox, _integrations
+    django_capture_on_commit_callbacks, mailoutbox
 ):
     app = wf.drafted()
     instructor = InstructeurFactory(departement_id="63")

@@ -349,15 +349,12 @@ def test_help_page_describes_the_stages(client):
 
 
 def test_documents_are_linked_from_the_file_page(client):
-    from tests.workflows.conftest import DOCUMENTS_READY
-
     app = wf.submitted()
     client.force_login(wf.porteur_of(app))
     page = client.get(url("application_detail", app)).content.decode()
     assert "Accusé de réception du dépôt n° 1" in page
-    if DOCUMENTS_READY:
-        receipt = app.documents.get(kind="accuse_reception")
-        assert reverse("documents:download", args=[receipt.document_id]) in page
+    receipt = app.documents.get(kind="accuse_reception")
+    assert reverse("documents:download", args=[receipt.document_id]) in page
 
 
 def test_review_page_links_the_missing_justification_to_its_field(client):

@@ -9,8 +9,8 @@ import sys
 from django.core.management.base import BaseCommand
 
 from labelling.conformity import InvalidDeclaration, format_text
-from labelling.conformity.store import check_raw
 from labelling.conformity.validation import FieldError, parse_json
+from labelling.versions.store import check_raw
 
 
 class Command(BaseCommand):

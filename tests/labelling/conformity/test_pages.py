@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from labelling.conformity.declaration import today_in_paris
-from labelling.conformity.selfcheck import OPERATORS
 from labelling.declarations import upsert_place_from_declaration
 from labelling.models import ConformityReport, ImpactRun, Place, Version
+from labelling.selfcheck import OPERATORS
 from tests.factories import InstructeurFactory, UserFactory
 from tests.labelling.conformity.helpers import conform_fs, msap
 

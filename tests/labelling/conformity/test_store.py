@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from labelling.conformity import BUILTIN_VERSIONS, validate_declaration
 from labelling.conformity.builtin import FRANCE_SERVICES_2019
 from labelling.conformity.declaration import today_in_paris
-from labelling.conformity.publishing import (
+from labelling.models import ConformityReport, Criterion, Version
+from labelling.versions.publishing import (
     VersionError,
     add_draft_criterion,
     create_draft_version,
@@ -16,7 +17,7 @@ from labelling.conformity.publishing import (
     publish_version,
     update_draft_criterion,
 )
-from labelling.conformity.store import (
+from labelling.versions.store import (
     UnknownVersion,
     canonical_json,
     get_version_spec,
@@ -24,7 +25,6 @@ from labelling.conformity.store import (
     record_conformity_report,
     version_in_force,
 )
-from labelling.models import ConformityReport, Criterion, Version
 from tests.factories import InstructeurFactory, PlaceFactory, UserFactory
 from tests.labelling.conformity.helpers import conform_fs
 

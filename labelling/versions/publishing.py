@@ -21,9 +21,9 @@ from django.utils import timezone
 from labelling.conformity.declaration import today_in_paris
 from labelling.conformity.formatting import format_date
 from labelling.conformity.specs import CriterionSpec, InvalidCriterion
-from labelling.conformity.store import version_spec_from_model
 from labelling.models import Criterion, User, Version
 from labelling.models.referential import VersionStatus
+from labelling.versions.store import version_spec_from_model
 
 
 class VersionError(ValueError):
