@@ -26,11 +26,8 @@ MAX_PIXELS = 60_000_000
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-_ACTIVE_PDF_CONTENT = (b"/JavaScript", b"/Launch", b"/EmbeddedFile")
-_ACTIVE_PDF_MESSAGE = (
-    "contient du contenu actif (script, lancement de programme ou fichier joint), refusé pour "
-    "la sécurité de tous. Enregistrez-le en PDF simple (« Imprimer en PDF ») puis déposez-le."
-)
+# A PDF reader accepts its header anywhere in the first 1024 bytes; we accept it only first.
+_PDF_HEADER_WINDOW = 1024
 
 # What people commonly try to send, to name it in the refusal.
 _KNOWN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -163,14 +160,12 @@ def _check_pdf(data: bytes, name: str, max_pages: int) -> int:
             "déposez-le.",
             "pdf_broken_xref",
         )
-    for marker in _ACTIVE_PDF_CONTENT:
-        if marker in data:
-            raise _refuse(name, _ACTIVE_PDF_MESSAGE, "pdf_active_content")
-
     import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    from documents.pdf_inspection import HTML_PAGE, find_active_content
 
     pypdf_logger = logging.getLogger("pypdf")
     previous_level = pypdf_logger.level
@@ -185,18 +180,22 @@ def _check_pdf(data: bytes, name: str, max_pages: int) -> int:
                     "est chiffré : enregistrez-le sans mot de passe puis déposez-le à nouveau.",
                     "pdf_encrypted",
                 )
-            catalog = reader.trailer["/Root"]
-            names = catalog.get("/Names")
-            names = names.get_object() if names is not None else {}
-            if "/OpenAction" in catalog or "/AA" in catalog or "/JavaScript" in names:
-                action = catalog.get("/OpenAction")
-                action = action.get_object() if action is not None else None
-                # An OpenAction that only sets the view (an array, or a GoTo) is harmless.
-                risky_action = hasattr(action, "keys") and action.get("/S") != "/GoTo"
-                if "/AA" in catalog or "/JavaScript" in names or risky_action:
-                    raise _refuse(name, _ACTIVE_PDF_MESSAGE, "pdf_active_content")
-            if "/EmbeddedFiles" in names:
-                raise _refuse(name, _ACTIVE_PDF_MESSAGE, "pdf_active_content")
+            finding = find_active_content(reader)
+            if finding is not None and finding.what == HTML_PAGE:
+                raise _refuse(
+                    name,
+                    f"contient {HTML_PAGE} ({finding.where}) : ce n'est pas un PDF simple. "
+                    "Enregistrez le document en PDF (« Imprimer en PDF ») puis déposez-le.",
+                    "pdf_html_content",
+                )
+            if finding is not None:
+                raise _refuse(
+                    name,
+                    f"contient du contenu actif : {finding.what}, {finding.where}. Pour la "
+                    "sécurité de tous, ce type de PDF est refusé : enregistrez-le en PDF simple "
+                    "(« Imprimer en PDF ») puis déposez-le.",
+                    "pdf_active_content",
+                )
             pages = len(reader.pages)
             if pages == 0:
                 raise _refuse(name, "ne contient aucune page.", "pdf_no_page")
@@ -297,6 +296,21 @@ def validate_upload(
     if len(data) > max_bytes:
         raise too_big
     content_type = sniff(data)
+    hidden_pdf = content_type is None and b"%PDF-" in data[:_PDF_HEADER_WINDOW]
+    if hidden_pdf and _describe_unknown(data) != "une page HTML":
+        raise _refuse(
+            name,
+            "contient des données avant le début du PDF (son en-tête « %PDF- » doit venir en "
+            "premier). Enregistrez-le de nouveau en PDF (« Imprimer en PDF ») puis déposez-le.",
+            "pdf_leading_data",
+        )
+    if hidden_pdf:
+        raise _refuse(
+            name,
+            "est une page HTML qui contient un PDF, pas un PDF : seul un PDF qui commence par "
+            "son en-tête est accepté. Déposez le PDF lui-même.",
+            "unsupported_type",
+        )
     if content_type is None:
         raise _refuse(
             name,
