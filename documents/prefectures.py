@@ -117,6 +117,13 @@ _DEPARTEMENTS: dict[str, tuple[str, str, str]] = {
     "973": ("Guyane", "de la Guyane", "Cayenne"),
     "974": ("La Réunion", "de La Réunion", "Saint-Denis"),
     "976": ("Mayotte", "de Mayotte", "Mamoudzou"),
+    # Collectivités d'outre-mer listed among the départements (labelling.territories).
+    "975": ("Saint-Pierre-et-Miquelon", "de Saint-Pierre-et-Miquelon", "Saint-Pierre"),
+    "977": ("Saint-Barthélemy", "de Saint-Barthélemy", "Gustavia"),
+    "978": ("Saint-Martin", "de Saint-Martin", "Marigot"),
+    "986": ("Wallis-et-Futuna", "des îles Wallis et Futuna", "Mata-Utu"),
+    "987": ("Polynésie française", "de la Polynésie française", "Papeete"),
+    "988": ("Nouvelle-Calédonie", "de la Nouvelle-Calédonie", "Nouméa"),
 }
 
 # Only the jurisdictions we are sure of; elsewhere the generic wording applies (and the context

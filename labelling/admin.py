@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from labelling import models
+from labelling import models, territories
 from labelling.permissions import sync_place_permissions, sync_user_groups
 
 
@@ -21,10 +22,31 @@ class DepartementAdmin(admin.ModelAdmin):
 
 @admin.register(models.Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ("insee_code", "name", "departement", "population")
+    list_display = ("insee_code", "name", "departement", "population", "postal_codes")
     list_select_related = ("departement",)
     search_fields = ("name", "insee_code")
     list_filter = ("departement",)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also what the forms find: accent-insensitive name prefix, postcode, and the INSEE
+        code of an arrondissement or commune déléguée (its commune)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            codes = [
+                s.resolved.commune.insee_code
+                for s in territories.search_communes(query=search_term, limit=20)
+            ]
+            found = found | queryset.filter(insee_code__in=codes)
+        return found, duplicates
+
+
+@admin.register(models.CommuneAlias)
+class CommuneAliasAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "commune")
+    list_select_related = ("commune",)
+    list_filter = ("kind",)
+    search_fields = ("code", "name", "commune__name")
+    autocomplete_fields = ("commune",)
 
 
 @admin.register(models.Operator)
@@ -41,13 +63,38 @@ class PorteurAdmin(admin.ModelAdmin):
     autocomplete_fields = ("commune",)
 
 
+class PlaceAdminForm(forms.ModelForm):
+    """The admin gives the model and the fields (``modelform_factory``)."""
+
+    def clean(self):
+        """The one rule of ``labelling.territories``: an arrondissement or commune déléguée
+        designates its commune, and the place's département is its commune's."""
+        cleaned = super().clean()
+        alias = cleaned.get("commune_alias")
+        commune = cleaned.get("commune")
+        if alias is not None:
+            if commune is not None and commune.pk != alias.commune_id:
+                self.add_error(
+                    "commune_alias",
+                    f"{alias.code} désigne la commune de {alias.commune.name} "
+                    f"({alias.commune_id}), pas {commune}.",
+                )
+            else:
+                cleaned["commune"] = alias.commune
+                self.instance.commune = alias.commune
+        if cleaned.get("commune") is not None:
+            self.instance.departement_id = cleaned["commune"].departement_id
+        return cleaned
+
+
 @admin.register(models.Place)
 class PlaceAdmin(GuardedModelAdmin):
+    form = PlaceAdminForm
     list_display = ("name", "commune", "departement", "porteur", "label_status")
     list_filter = ("label_status", "departement")
     list_select_related = ("commune", "departement", "porteur")
     search_fields = ("name", "id_fs", "commune__name")
-    autocomplete_fields = ("commune", "porteur")
+    autocomplete_fields = ("commune", "commune_alias", "porteur")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -41,7 +41,6 @@ from labelling.conformity.engine import check
 from labelling.conformity.specs import select_version
 from labelling.models import (
     Agent,
-    Commune,
     ConformityReport,
     OpeningInterval,
     OperatorPresence,
@@ -51,6 +50,13 @@ from labelling.models import (
     Version,
 )
 from labelling.permissions import sync_place_permissions
+from labelling.territories import (
+    ResolvedCommune,
+    UnknownCommune,
+    code_error,
+    resolve_commune_code,
+    resolve_commune_codes,
+)
 from labelling.versions.store import (
     canonical_json,
     published_version_specs,
@@ -65,6 +71,7 @@ PLACE_FIELDS = [
     "name",
     "address",
     "commune",
+    "commune_alias",
     "departement",
     "latitude",
     "longitude",
@@ -109,7 +116,7 @@ def declaration_from_place(place: Place) -> Declaration:
     return Declaration(
         site=Site(
             name=place.name,
-            commune_insee=place.commune_id,
+            commune_insee=place.declared_insee_code,
             porteur=PorteurValue(kind=porteur.kind, name=porteur.name, siret=porteur.siret),
             id_fs=place.id_fs,
             address=place.address or None,
@@ -299,19 +306,13 @@ def _import_batch(
         errors = _storage_errors(declaration)
         if errors:
             outcomes[i] = ImportOutcome(REJECTED, errors=errors)
-    departements = dict(
-        Commune.objects.filter(
-            insee_code__in={d.site.commune_insee for d in declarations}
-        ).values_list("insee_code", "departement_id")
-    )
+    communes = resolve_commune_codes(d.site.commune_insee for d in declarations)
     for i, declaration in enumerate(declarations):
-        if outcomes[i] is None and declaration.site.commune_insee not in departements:
+        if outcomes[i] is None and declaration.site.commune_insee not in communes:
             outcomes[i] = ImportOutcome(
                 REJECTED,
                 errors=[
-                    FieldError(
-                        "site.commune_insee", f"commune inconnue : {declaration.site.commune_insee}"
-                    )
+                    FieldError("site.commune_insee", code_error(declaration.site.commune_insee))
                 ],
             )
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -384,7 +385,7 @@ def _import_batch(
             place = Place()
             status = CREATED
             new_places.append(place)
-        _fill_place(place, stored, porteur, departements[site.commune_insee], now)
+        _fill_place(place, stored, porteur, communes[site.commune_insee], now)
         outcomes[i] = ImportOutcome(status, place)
         written.append((place, stored))
         if reporter is not None:
@@ -411,14 +412,15 @@ def _import_batch(
 
 
 def _fill_place(
-    place: Place, stored: Declaration, porteur: Porteur, departement_id: str, now
+    place: Place, stored: Declaration, porteur: Porteur, commune: ResolvedCommune, now
 ) -> None:
     site = stored.site
     place.id_fs = site.id_fs
     place.name = site.name
     place.address = site.address or ""
-    place.commune_id = site.commune_insee
-    place.departement_id = departement_id
+    place.commune_id = commune.commune.insee_code
+    place.commune_alias_id = commune.alias.code if commune.alias is not None else None
+    place.departement_id = commune.commune.departement_id
     place.latitude = site.latitude
     place.longitude = site.longitude
     place.itinerant = site.itinerant
@@ -486,12 +488,11 @@ def apply_declaration_to_place(*, place: Place, declaration: Declaration | dict)
     if errors:
         raise InvalidDeclaration(errors)
     stored = _as_stored(declaration, place)
-    commune = Commune.objects.filter(pk=stored.site.commune_insee).first()
-    if commune is None:
-        raise InvalidDeclaration(
-            [FieldError("site.commune_insee", f"commune inconnue : {stored.site.commune_insee}")]
-        )
-    _fill_place(place, stored, place.porteur, commune.departement_id, timezone.now())
+    try:
+        commune = resolve_commune_code(stored.site.commune_insee)
+    except UnknownCommune as exc:
+        raise InvalidDeclaration([FieldError("site.commune_insee", exc.message)]) from None
+    _fill_place(place, stored, place.porteur, commune, timezone.now())
     place.save()
     OpeningInterval.objects.filter(place=place).delete()
     Agent.objects.filter(place=place).delete()

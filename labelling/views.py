@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
-from labelling import selectors
+from labelling import selectors, territories
 from labelling.models import Role
 from labelling.models.network import LabelStatus
 
@@ -63,3 +65,23 @@ def place_detail(request: HttpRequest, place_id) -> HttpResponse:
     if place is None:
         raise Http404("Ce lieu n'existe pas ou vous n'y avez pas accès.")
     return render(request, "labelling/place_detail.html", {"title": place.name, "place": place})
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def commune_search(request: HttpRequest) -> JsonResponse:
+    """``GET /territoires/communes/?q=…[&limit=N]``: communes whose name starts with ``q``
+    (accents and case ignored) or whose postcode or INSEE code is ``q``, for the autocomplete.
+    Public (the Code officiel géographique and the labelled places are open data). JSON:
+    ``{"query": q, "results": [{"insee", "name", "label", "postal_codes", "departement":
+    {"code", "name"}, "via", "labelled_places"}]}``."""
+    query = request.GET.get("q", "")[:100]
+    try:
+        limit = int(request.GET.get("limit", territories.SEARCH_LIMIT))
+    except ValueError:
+        limit = territories.SEARCH_LIMIT
+    results = territories.search_communes(query=query, limit=limit)
+    return JsonResponse(
+        {"query": query, "results": [r.to_dict() for r in results]},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerate labelling/data/territories/ from @etalab/decoupage-administratif.
-# Usage: scripts/build_territories.sh [VERSION]   (default: latest)
+# Usage: scripts/build_territories.sh [VERSION]   (default: 6.0.0, the vendored one; rerunning it
+# gives byte-identical files)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-version="${1:-latest}"
+version="${1:-6.0.0}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

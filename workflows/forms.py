@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
+from labelling import territories
 from labelling.models import Operator, PorteurKind, Role, User
 from labelling.models.network import Presence
 from workflows import draft
@@ -72,22 +74,34 @@ class PlaceStepForm(StepForm):
     name = forms.CharField(label="Nom du lieu", max_length=200)
     address = forms.CharField(label="Adresse", max_length=300, required=False)
     commune_insee = forms.CharField(
-        label="Code INSEE de la commune",
-        max_length=5,
-        help_text="5 caractères, par exemple 63113 pour Clermont-Ferrand.",
+        label="Commune",
+        max_length=150,
+        help_text="Son nom, son code postal ou son code INSEE, par exemple Clermont-Ferrand, "
+        "63000 ou 63113.",
+        widget=forms.TextInput(
+            attrs={
+                "data-commune-search": reverse_lazy("labelling:commune_search"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
     itinerant = forms.BooleanField(label="Lieu itinérant (bus, permanences)", required=False)
 
     @classmethod
     def initial_from(cls, declaration: dict) -> dict:
         site = declaration.get("site") or {}
-        return {k: site.get(k) for k in ("name", "address", "commune_insee", "itinerant")}
+        initial = {k: site.get(k) for k in ("name", "address", "commune_insee", "itinerant")}
+        if initial["commune_insee"]:
+            initial["commune_insee"] = territories.label_for_code(initial["commune_insee"])
+        return initial
 
     def clean_commune_insee(self):
-        value = self.cleaned_data["commune_insee"].strip().upper()
-        if not re.fullmatch(r"\d[0-9AB]\d{3}", value):
-            raise ValidationError("Le code INSEE compte 5 caractères (2A ou 2B pour la Corse).")
-        return value
+        """A name, a postcode or an INSEE code → the INSEE code (see ``find_commune``)."""
+        try:
+            return territories.find_commune(self.cleaned_data["commune_insee"]).declared_code
+        except territories.UnknownCommune as exc:
+            raise ValidationError(exc.message) from None
 
     def to_data(self) -> dict:
         data = {

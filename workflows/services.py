@@ -17,10 +17,11 @@ from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
 from labelling.declarations import apply_declaration_to_place, export_declaration
-from labelling.models import Commune, Convention, ConventionStatus, Operator, Place, Role, User
+from labelling.models import Convention, ConventionStatus, Operator, Place, Role, User
 from labelling.models.network import LabelStatus
 from labelling.permissions import sync_place_permissions
 from labelling.selectors import places_visible_to
+from labelling.territories import UnknownCommune, resolve_commune_code
 from workflows import draft, integrations
 from workflows.deadlines import deadline_for, stage_days, today
 from workflows.models import (
@@ -350,12 +351,13 @@ def candidate_places_without_application(*, user: User):
 
 
 def _place_from_step(app: Application, data: dict) -> None:
-    commune = Commune.objects.filter(pk=data["commune_insee"]).first()
-    if commune is None:
+    try:
+        resolved = resolve_commune_code(data["commune_insee"])
+    except UnknownCommune as exc:
         raise InvalidInput(
-            "La commune est inconnue.",
-            field_errors={"commune_insee": ["Aucune commune n'a ce code INSEE."]},
-        )
+            "La commune est inconnue.", field_errors={"commune_insee": [exc.message]}
+        ) from None
+    commune = resolved.commune
     place = app.place
     if place is None:
         place = Place(porteur_id=app.porteur_id, commune=commune)
@@ -367,6 +369,7 @@ def _place_from_step(app: Application, data: dict) -> None:
             )
         place.commune = commune
         place.departement_id = commune.departement_id
+    place.commune_alias = resolved.alias
     place.name = data["name"]
     place.address = data.get("address", "")
     place.itinerant = data.get("itinerant", False)

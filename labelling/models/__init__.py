@@ -18,17 +18,28 @@ from .network import (
     TrainingKind,
 )
 from .referential import ConformityReport, Criterion, Version
-from .territories import EPCI, Commune, Departement, Region
+from .territories import (
+    EPCI,
+    Commune,
+    CommuneAlias,
+    CommuneAliasKind,
+    Departement,
+    DepartementKind,
+    Region,
+)
 
 __all__ = [
     "EPCI",
     "Agent",
     "Commune",
+    "CommuneAlias",
+    "CommuneAliasKind",
     "ConformityReport",
     "Convention",
     "ConventionStatus",
     "Criterion",
     "Departement",
+    "DepartementKind",
     "LabelStatus",
     "OpeningInterval",
     "Operator",

@@ -73,6 +73,17 @@ class Place(models.Model):
     commune = models.ForeignKey(
         "labelling.Commune", on_delete=models.PROTECT, related_name="places"
     )
+    #: The code the place was declared with when it is not the commune's own: a municipal
+    #: arrondissement or a commune déléguée of ``commune`` (kept so that what was declared or
+    #: imported is given back as written).
+    commune_alias = models.ForeignKey(
+        "labelling.CommuneAlias",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name="arrondissement, commune déléguée ou ancien code",
+    )
     # Denormalised from the commune so that permission and list queries filter on one column.
     departement = models.ForeignKey(
         "labelling.Departement", on_delete=models.PROTECT, related_name="places", editable=False
@@ -114,6 +125,12 @@ class Place(models.Model):
         if self.commune_id and not self.departement_id:
             self.departement_id = self.commune.departement_id
         super().save(*args, **kwargs)
+
+    @property
+    def declared_insee_code(self) -> str:
+        """The INSEE code as declared: the arrondissement or commune déléguée when there is one,
+        else the commune's."""
+        return self.commune_alias_id or self.commune_id
 
 
 class Weekday(models.IntegerChoices):

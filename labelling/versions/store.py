@@ -18,6 +18,7 @@ from labelling.conformity.specs import CriterionSpec, VersionSpec, select_versio
 from labelling.conformity.validation import FieldError, InvalidDeclaration, validate_declaration
 from labelling.models import ConformityReport, Criterion, User, Version
 from labelling.models.referential import VersionStatus
+from labelling.territories import UnknownCommune, resolve_commune
 
 
 class UnknownVersion(LookupError):
@@ -108,8 +109,14 @@ def resolve_version(*, declaration: Declaration, against: str | None) -> Version
 
 def check_raw(*, raw: object, against: str | None = None) -> CheckResult:
     """Validate a raw declaration, pick its version and check it (what the command and the API
-    do). Raises ``InvalidDeclaration`` for an invalid input or an unknown version."""
+    do). Raises ``InvalidDeclaration`` for an invalid input, a code that designates no commune
+    (the same rule as the imports and the forms: ``labelling.territories``) or an unknown
+    version."""
     declaration = validate_declaration(raw)
+    try:
+        resolve_commune(declaration.site.commune_insee)
+    except UnknownCommune as exc:
+        raise InvalidDeclaration([FieldError("site.commune_insee", exc.message)]) from None
     return check(
         declaration=declaration, version=resolve_version(declaration=declaration, against=against)
     )

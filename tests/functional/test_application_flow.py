@@ -93,7 +93,14 @@ def test_main_path_in_a_browser(live_server, browser):
 
     page.get_by_label("Nom du lieu").fill("France Services d'Ambert")
     page.get_by_label("Adresse").fill("1 place de la Mairie")
-    page.get_by_label("Code INSEE de la commune").fill("63003")
+    # The commune: typed by name, chosen among the suggestions of the app's own territories.
+    commune_field = page.get_by_label("Commune")
+    commune_field.press_sequentially("amber")
+    page.wait_for_selector(
+        '#id_commune_insee-suggestions option[value="Ambert (63003)"]', state="attached"
+    )
+    commune_field.fill("Ambert (63003)")
+    assert serious_violations(page) == []
     save_and_continue(page)
 
     for day in ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"):

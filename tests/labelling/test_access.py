@@ -29,7 +29,8 @@ def place_05():
 
 
 def test_migration_loads_every_departement():
-    assert Departement.objects.count() == 101
+    assert Departement.objects.filter(kind="departement").count() == 101
+    assert Departement.objects.filter(kind="collectivite").count() == 6
     assert Departement.objects.get(pk="63").name == "Puy-de-Dôme"
     assert Operator.objects.filter(is_national=True).count() == 9
 

@@ -85,7 +85,9 @@ def test_unknown_commune_is_a_field_error():
     raw["site"]["commune_insee"] = "99999"
     with pytest.raises(InvalidDeclaration) as caught:
         upsert_place_from_declaration(declaration=raw)
-    assert [str(e) for e in caught.value.errors] == ["site.commune_insee: commune inconnue : 99999"]
+    assert [e.path for e in caught.value.errors] == ["site.commune_insee"]
+    assert caught.value.errors[0].message.startswith("commune inconnue : 99999 n'est le code")
+    assert "code INSEE de commune à 5 caractères, par exemple 63003" in str(caught.value)
     assert not Place.objects.exists()
 
 
@@ -195,7 +197,7 @@ def test_faulty_lines_are_reported_by_number_and_field(tmp_path):
     assert out == "créés : 2, mis à jour : 0, inchangés : 0, rejetés : 3\n"
     assert "ligne 2 : opening_hours.mo[0]: 18:00 ≥ 12:00" in err
     assert "ligne 2 : operators[3].presence" in err
-    assert "ligne 3 : site.commune_insee: commune inconnue : 99999" in err
+    assert "ligne 3 : site.commune_insee: commune inconnue : 99999 n'est le code" in err
     assert "ligne 4 : $: JSON invalide" in err
     assert Place.objects.count() == 2
 

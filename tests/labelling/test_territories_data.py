@@ -27,6 +27,14 @@ def communes() -> list[dict[str, str]]:
     return list(iter_rows("communes"))
 
 
+@pytest.fixture(scope="module")
+def aliases() -> list[dict[str, str]]:
+    return list(iter_rows("commune_aliases"))
+
+
+COLLECTIVITES = {"975", "977", "978", "986", "987", "988"}
+
+
 def test_expected_columns() -> None:
     expected = {
         "regions": ["code", "name"],
@@ -40,25 +48,29 @@ def test_expected_columns() -> None:
             "population",
             "postal_codes",
         ],
+        "commune_aliases": ["code", "name", "kind", "commune_code", "postal_codes"],
     }
     assert set(expected) == set(FILES)
     for name, columns in expected.items():
         assert list(next(iter_rows(name))) == columns
 
 
-def test_counts(regions, departements, epcis, communes) -> None:
-    assert len(regions) == 18
-    assert len(departements) == 101
+def test_counts(regions, departements, epcis, communes, aliases) -> None:
+    # 18 régions and the pseudo-région of the collectivités d'outre-mer.
+    assert len(regions) == 19
+    assert len(departements) == 101 + len(COLLECTIVITES)
     assert 34_500 <= len(communes) <= 35_500
     assert 1_100 <= len(epcis) <= 1_400
+    assert 4_000 <= len(aliases) <= 5_000
 
 
-def test_codes_are_unique_and_sorted(regions, departements, epcis, communes) -> None:
+def test_codes_are_unique_and_sorted(regions, departements, epcis, communes, aliases) -> None:
     for rows, key in (
         (regions, "code"),
         (departements, "code"),
         (epcis, "siren"),
         (communes, "insee_code"),
+        (aliases, "code"),
     ):
         codes = [row[key] for row in rows]
         assert len(codes) == len(set(codes)), key
@@ -66,7 +78,7 @@ def test_codes_are_unique_and_sorted(regions, departements, epcis, communes) -> 
 
 
 def test_code_formats(regions, departements, epcis, communes) -> None:
-    assert all(len(row["code"]) == 2 and row["name"] for row in regions)
+    assert all(len(row["code"]) == 2 and row["name"] for row in regions if row["code"] != "COM")
     assert all(len(row["code"]) in (2, 3) and row["name"] for row in departements)
     assert all(len(row["siren"]) == 9 and row["siren"].isdigit() for row in epcis)
     assert all(len(row["insee_code"]) == 5 and row["name"] for row in communes)
@@ -78,7 +90,11 @@ def test_overseas_and_corsica_departements(departements) -> None:
     codes = {row["code"] for row in departements}
     assert {"2A", "2B", "971", "972", "973", "974", "976"} <= codes
     assert "20" not in codes
-    assert not codes & {"975", "977", "978", "984", "986", "987", "988", "989"}
+    # The collectivités d'outre-mer with communes, under the pseudo-région COM; not the TAAF
+    # nor Clipperton.
+    assert codes >= COLLECTIVITES
+    assert not codes & {"984", "989"}
+    assert {row["code"] for row in departements if row["region_code"] == "COM"} == COLLECTIVITES
 
 
 def test_every_departement_has_a_known_region(regions, departements) -> None:
@@ -96,8 +112,16 @@ def test_every_commune_has_a_known_departement(departements, communes) -> None:
 def test_every_commune_epci_is_known(epcis, communes) -> None:
     sirens = {row["siren"] for row in epcis}
     assert all(not row["epci_siren"] or row["epci_siren"] in sirens for row in communes)
-    # Almost every commune belongs to an EPCI (a few islands do not).
-    assert sum(1 for row in communes if not row["epci_siren"]) < 20
+    # Almost every commune of a département belongs to an EPCI (a few islands do not); the
+    # communes of the collectivités d'outre-mer do not.
+    assert (
+        sum(
+            1
+            for row in communes
+            if not row["epci_siren"] and row["departement_code"] not in COLLECTIVITES
+        )
+        < 20
+    )
     assert {row["kind"] for row in epcis} <= {"CC", "CA", "CU", "METRO", "MET69"}
 
 
@@ -122,3 +146,35 @@ def test_no_arrondissements_municipaux(communes) -> None:
     # Paris, Marseille and Lyon are there, not their arrondissements.
     assert {"75056", "13055", "69123"} <= codes
     assert not codes & {"75101", "13201", "69381"}
+
+
+def test_history_designates_current_communes(communes, aliases) -> None:
+    codes = {row["insee_code"] for row in communes}
+    by_code = {row["code"]: row for row in aliases}
+    assert not codes & by_code.keys()
+    assert all(row["commune_code"] in codes for row in aliases)
+    assert by_code["13203"]["commune_code"] == "13055"
+    assert by_code["13203"]["kind"] == "arrondissement_municipal"
+    assert "13003" in by_code["13203"]["postal_codes"].split()
+    assert by_code["75112"]["commune_code"] == "75056"
+    assert by_code["69388"]["commune_code"] == "69123"
+    assert by_code["93059"] == {
+        "code": "93059",
+        "name": "Pierrefitte-sur-Seine",
+        "kind": "commune_deleguee",
+        "commune_code": "93066",
+        "postal_codes": "",
+    }
+    kinds = Counter(row["kind"] for row in aliases)
+    assert kinds["arrondissement_municipal"] == 45
+    assert kinds["commune_deleguee"] > 1_500
+    assert kinds["commune_associee"] > 300
+    assert kinds["ancienne_commune"] > 500
+
+
+def test_collectivites_communes(communes) -> None:
+    by_code = {row["insee_code"]: row for row in communes}
+    assert by_code["97801"]["name"] == "Saint-Martin"
+    assert by_code["97801"]["departement_code"] == "978"
+    assert by_code["97801"]["postal_codes"] == "97150"
+    assert by_code["97701"]["departement_code"] == "977"
