@@ -93,8 +93,12 @@ def snapshot_context(*, kind: str, place: Place, context: dict) -> dict:
         },
         context.get("place"),
     )
+    # A place of the national list may still wait for its porteur: the templates then say
+    # « le porteur du lieu ».
     snapshot["porteur"] = _merge(
-        {"name": porteur.name, "kind": porteur.get_kind_display(), "address": porteur.address},
+        {"name": porteur.name, "kind": porteur.get_kind_display(), "address": porteur.address}
+        if porteur is not None
+        else {"name": "", "kind": "", "address": ""},
         context.get("porteur"),
     )
     snapshot["prefecture"] = _merge(

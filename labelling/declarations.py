@@ -105,11 +105,16 @@ def with_declaration_data(places: QuerySet[Place]) -> QuerySet[Place]:
 
 
 def declaration_from_place(place: Place) -> Declaration:
-    """The place's declaration as value objects (use ``with_declaration_data`` for many)."""
+    """The place's declaration as value objects (use ``with_declaration_data`` for many).
+
+    Raises ``ValueError`` for a place that waits for its porteur (imported from the national
+    list): a declaration names its porteur."""
+    porteur = place.porteur
+    if porteur is None:
+        raise ValueError(f"{place.name} : porteur à rattacher, pas de déclaration")
     hours: list[list[tuple[int, int]]] = [[] for _ in range(7)]
     for interval in place.opening_intervals.all():
         hours[interval.weekday].append((interval.start_minute, interval.end_minute))
-    porteur = place.porteur
     extra: dict[str, Any] = {}
     if place.reference_date is not None:
         extra["reference_date"] = place.reference_date
@@ -376,7 +381,10 @@ def _import_batch(
                 place = None  # another place of the same name, with its own national id
         stored = _as_stored(declaration, place)
         if place is not None:
-            if declaration_from_place(place).to_dict() == stored.to_dict():
+            if (
+                place.porteur_id is not None  # a place of the national list gets its porteur
+                and declaration_from_place(place).to_dict() == stored.to_dict()
+            ):
                 outcomes[i] = ImportOutcome(UNCHANGED, place)
                 continue
             status = UPDATED

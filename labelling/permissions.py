@@ -49,7 +49,8 @@ def sync_user_groups(*, user: User) -> None:
 def _place_grants(place: Place, operator_codes: Iterable[str]) -> list[tuple[str, str]]:
     """(group name, permission codename) pairs a place should have."""
     grants = [(prefecture_group_name(place.departement_id), c) for c in PLACE_PERMISSIONS]
-    grants += [(porteur_group_name(place.porteur_id), c) for c in PLACE_PERMISSIONS]
+    if place.porteur_id is not None:  # a place of the national list may wait for its porteur
+        grants += [(porteur_group_name(place.porteur_id), c) for c in PLACE_PERMISSIONS]
     grants += [
         (operator_group_name(code), "view_place") for code in operator_codes if code != "autre"
     ]

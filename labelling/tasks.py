@@ -43,7 +43,11 @@ def compute_impact_run(run_id: str) -> None:
     run = ImpactRun.objects.select_related("version").get(pk=run_id)
     if run.status == ImpactStatus.DONE:
         return
-    place_ids = list(Place.objects.order_by("pk").values_list("pk", flat=True))
+    # Places of the national list still waiting for their porteur have no declaration to check
+    # (``selectors.declaration_gaps``): the study covers the places that have one.
+    place_ids = list(
+        Place.objects.filter(porteur__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
     ImpactRun.objects.filter(pk=run.pk).update(
         status=ImpactStatus.RUNNING, total=len(place_ids), processed=0, error=""
     )

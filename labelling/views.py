@@ -64,7 +64,11 @@ def place_detail(request: HttpRequest, place_id) -> HttpResponse:
     place = selectors.place_for_user(user=request.user, place_id=place_id)
     if place is None:
         raise Http404("Ce lieu n'existe pas ou vous n'y avez pas accès.")
-    return render(request, "labelling/place_detail.html", {"title": place.name, "place": place})
+    return render(
+        request,
+        "labelling/place_detail.html",
+        {"title": place.name, "place": place, "gaps": selectors.declaration_gaps(place=place)},
+    )
 
 
 @require_GET

@@ -63,13 +63,36 @@ class LabelStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Label retiré"
 
 
+class PlaceKind(models.TextChoices):
+    """The place's ``type_fs`` in the national list: an antenne depends on a principal place."""
+
+    PRINCIPAL = "principal", "Principal"
+    ANTENNE = "antenne", "Antenne"
+
+
+class PlaceFormat(models.TextChoices):
+    """The place's ``format_fs`` in the national list."""
+
+    FIXE = "fixe", "Fixe"
+    MULTISITES = "multisites", "Multisites"
+    BUS = "bus", "Bus"
+    ITINERANTE = "itinerante", "Itinérante"
+    FIXE_ANTENNES = "fixe_antennes", "Fixe avec antennes"
+
+
 class Place(models.Model):
+    """A France Services place (or a MSAP). ``porteur`` is empty for a place imported from the
+    national list until its porteur is attached (« porteur à rattacher »): the list names none.
+    A place in project always has its porteur (constraint)."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     id_fs = models.CharField(
         "identifiant national", max_length=40, unique=True, null=True, blank=True
     )
     name = models.CharField("nom", max_length=200)
     address = models.CharField("adresse", max_length=300, blank=True)
+    address_complement = models.CharField("complément d'adresse", max_length=300, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
     commune = models.ForeignKey(
         "labelling.Commune", on_delete=models.PROTECT, related_name="places"
     )
@@ -95,7 +118,16 @@ class Place(models.Model):
         "longitude", max_digits=9, decimal_places=6, null=True, blank=True
     )
     itinerant = models.BooleanField("itinérant", null=True, blank=True)
-    porteur = models.ForeignKey(Porteur, on_delete=models.PROTECT, related_name="places")
+    kind = models.CharField("type", max_length=20, choices=PlaceKind.choices, blank=True)
+    format = models.CharField("format", max_length=20, choices=PlaceFormat.choices, blank=True)
+    group = models.CharField("groupe", max_length=200, blank=True)
+    email = models.EmailField("adresse électronique de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=100, blank=True)
+    appointments = models.BooleanField("prise de rendez-vous", null=True, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    porteur = models.ForeignKey(
+        Porteur, on_delete=models.PROTECT, null=True, blank=True, related_name="places"
+    )
     reference_date = models.DateField("date de la déclaration", null=True, blank=True)
     confidential_office = models.BooleanField("bureau de confidentialité", null=True, blank=True)
     digital_space = models.BooleanField("espace numérique", null=True, blank=True)
@@ -112,9 +144,18 @@ class Place(models.Model):
         verbose_name = "lieu"
         ordering = ["name"]
         constraints = [
+            # A labelled place has the date of its decision, or at least the date of effect of
+            # its label (all the national list gives).
             models.CheckConstraint(
-                condition=Q(label_status="candidate") | Q(labelled_on__isnull=False),
-                name="place_labelled_has_decision_date",
+                condition=Q(label_status="candidate")
+                | Q(labelled_on__isnull=False)
+                | Q(label_effective_on__isnull=False),
+                name="place_labelled_has_a_date",
+            ),
+            # Only a place known from the national list may wait for its porteur.
+            models.CheckConstraint(
+                condition=~Q(label_status="candidate") | Q(porteur__isnull=False),
+                name="place_in_project_has_porteur",
             ),
         ]
 
