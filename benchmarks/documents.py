@@ -98,6 +98,17 @@ def _cleanup(prefix: str) -> None:
     documents.delete()
 
 
+def _readers(place):
+    from documents.audiences import Audience
+
+    return Audience.of(
+        porteur=place.porteur_id,
+        prefecture=place.departement_id,
+        national=True,
+        public_verification=True,
+    )
+
+
 def pipeline_overhead(place, prefix: str) -> dict[str, Any]:
     from django.db import transaction
 
@@ -118,6 +129,7 @@ def pipeline_overhead(place, prefix: str) -> dict[str, Any]:
                     place=place,
                     subject_key=f"{prefix}pipeline:{index}",
                     context=context,
+                    audience=_readers(place),
                 )
             elapsed = time.perf_counter() - start
             document = Document.objects.get(pk=document.pk)
@@ -192,6 +204,7 @@ def batch_throughput(place, prefix: str) -> dict[str, Any]:
                     place=place,
                     subject_key=f"{prefix}batch:{index}",
                     context=context,
+                    audience=_readers(place),
                 )
                 for index in range(BATCH_SIZE)
             ],

@@ -58,9 +58,8 @@ def scaled_list(rows: int = NATIONAL_ROWS) -> bytes:
 
 
 def _clear() -> None:
-    from labelling.models import Place, PlaceGroupObjectPermission
+    from labelling.models import Place
 
-    PlaceGroupObjectPermission.objects.all().delete()
     Place.objects.all().delete()
 
 

@@ -1,6 +1,10 @@
 """Official documents (PDF made in the background from a snapshot) and supporting documents
 uploaded by porteurs. Files live under MEDIA_ROOT with random names and are only served by
-views that check access first."""
+views that check access first.
+
+Who reads a document or a piece is granted on the row itself (guardian group object
+permissions, one row per group), from the `Audience` the requesting app gives: see
+`documents.permissions`."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase
 
 from documents.codes import new_verification_code
 
@@ -111,6 +116,8 @@ class Document(models.Model):
     ready_at = models.DateTimeField("produit le", null=True, blank=True)
     error = models.TextField("erreur", blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    # Whether anyone holding the code may check it on the public verification page.
+    public_verification = models.BooleanField("vérifiable publiquement", default=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -194,3 +201,15 @@ class SupportingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentGroupObjectPermission(GroupObjectPermissionBase):
+    """Who reads an official document: one row per group of its audience."""
+
+    content_object = models.ForeignKey(Document, on_delete=models.CASCADE)
+
+
+class SupportingDocumentGroupObjectPermission(GroupObjectPermissionBase):
+    """Who reads a supporting document: one row per group of its audience."""
+
+    content_object = models.ForeignKey(SupportingDocument, on_delete=models.CASCADE)

@@ -1,4 +1,5 @@
-"""Reads of the documents app, scoped by what the user may see (the place's access rules)."""
+"""Reads of the documents app, scoped by what the user may read (the audience each document
+was given: `documents.permissions`)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,64 @@ from django.db.models import Count, Q
 
 from documents.codes import normalize_code
 from documents.models import Document, DocumentBatch, DocumentStatus, SupportingDocument
-from labelling.models import Place, User
-from labelling.selectors import place_for_user
+from documents.permissions import readable_documents, readable_pieces
+from labelling.models import User
 
 
 def document_for_user(*, user: User, document_id) -> Document | None:
-    """The document, or None when it does not exist or its place is hidden from the user."""
-    document = Document.objects.select_related("place").filter(pk=document_id).first()
-    if document is None or place_for_user(user=user, place_id=document.place_id) is None:
-        return None
-    return document
+    """The document, or None when it does not exist or the user is not among its readers."""
+    return (
+        readable_documents(user, Document.objects.select_related("place"))
+        .filter(pk=document_id)
+        .first()
+    )
 
 
 def supporting_document_for_user(*, user: User, document_id) -> SupportingDocument | None:
-    document = SupportingDocument.objects.select_related("place").filter(pk=document_id).first()
-    if document is None or place_for_user(user=user, place_id=document.place_id) is None:
-        return None
-    return document
+    """The piece, or None when it does not exist or the user is not among its readers."""
+    return (
+        readable_pieces(user, SupportingDocument.objects.select_related("place"))
+        .filter(pk=document_id)
+        .first()
+    )
 
 
-def documents_for_place(*, place: Place) -> list[Document]:
-    return list(Document.objects.filter(place=place).order_by("-created_at", "kind", "-revision"))
+def documents_for_place(*, user: User, place_id) -> list[Document]:
+    """The official documents of a place that the user may read."""
+    return list(
+        readable_documents(user)
+        .filter(place_id=place_id)
+        .order_by("-created_at", "kind", "-revision")
+    )
 
 
-def supporting_documents_for_place(*, place: Place) -> list[SupportingDocument]:
-    return list(SupportingDocument.objects.filter(place=place).order_by("-uploaded_at"))
+def supporting_documents_for_place(*, user: User, place_id) -> list[SupportingDocument]:
+    """The supporting documents of a place that the user may read."""
+    return list(readable_pieces(user).filter(place_id=place_id).order_by("-uploaded_at"))
+
+
+def readable_document_ids(*, user: User, ids) -> set:
+    """Among these document ids, those the user may read (one query)."""
+    return set(readable_documents(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def readable_piece_ids(*, user: User, ids) -> set:
+    """Among these piece ids, those the user may read (one query)."""
+    return set(readable_pieces(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def latest_revisions(*, documents) -> dict:
+    """For each document, its latest revision (same kind and subject), in one query."""
+    documents = list(documents)
+    if not documents:
+        return {}
+    keys = Q()
+    for document in documents:
+        keys |= Q(kind=document.kind, subject_key=document.subject_key)
+    latest: dict = {}
+    for candidate in Document.objects.filter(keys).order_by("revision"):
+        latest[(candidate.kind, candidate.subject_key)] = candidate
+    return {d.pk: latest.get((d.kind, d.subject_key), d) for d in documents}
 
 
 def verifiable_document(*, code: str) -> Document | None:
@@ -40,6 +74,7 @@ def verifiable_document(*, code: str) -> Document | None:
         return None
     return (
         Document.objects.ready()
+        .filter(public_verification=True)
         .select_related("place__commune")
         .filter(verification_code=normalized)
         .first()

@@ -1,8 +1,8 @@
 """Writes of the documents app: ask for official documents (made in the background), produce
 them, regenerate or retry them, and store supporting documents after validation.
 
-Workflows decide *which* document a step needs and pass a snapshot of what it shows; this module
-decides how it is made, stored and verified."""
+Workflows decide *which* document a step needs, pass a snapshot of what it shows and say who
+reads it (an `Audience`); this module decides how it is made, stored, granted and verified."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from documents import permissions
+from documents.audiences import Audience
 from documents.models import (
     APPEALABLE_KINDS,
     Document,
@@ -33,6 +35,7 @@ from documents.uploads import validate_upload
 from labelling.models import Place, User
 
 __all__ = [
+    "Audience",
     "BatchItem",
     "DocumentNotRetryable",
     "produce_document",
@@ -43,6 +46,7 @@ __all__ = [
     "request_documents_batch",
     "requeue_stale_documents",
     "retry_document",
+    "share_document",
     "store_supporting_document",
     "verify_url",
 ]
@@ -137,6 +141,8 @@ def _create_revision(
     snapshot: dict,
     revision: int,
     requested_by: User | None,
+    audience: Audience | None = None,
+    grants_from: Document | None = None,
 ) -> Document:
     name, quality = _signatory(kind, snapshot, requested_by)
     document = Document.objects.create(
@@ -148,7 +154,16 @@ def _create_revision(
         signed_by_name=name,
         signed_by_quality=quality,
         requested_by=requested_by,
+        public_verification=(
+            audience.public_verification
+            if audience is not None
+            else getattr(grants_from, "public_verification", False)
+        ),
     )
+    if audience is not None:
+        permissions.grant(document, audience)
+    if grants_from is not None:
+        permissions.copy_grants(grants_from, document)
     transaction.on_commit(lambda: _enqueue(document.pk), robust=True)
     return document
 
@@ -166,16 +181,19 @@ def request_document(
     place: Place,
     subject_key: str,
     context: dict,
+    audience: Audience,
     requested_by: User | None = None,
 ) -> Document:
     """The document of this kind for this subject: the latest revision when it is pending,
     running or ready (asking twice makes one document); otherwise a new revision, made in the
-    background once the surrounding transaction commits."""
+    background once the surrounding transaction commits. The `audience` reads it (and nobody
+    else: an empty audience leaves it to no one)."""
     kind = DocumentKind(kind).value
     if not subject_key:
         raise ValueError("subject_key est obligatoire.")
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:
+        permissions.grant(latest, audience)
         return latest
     snapshot = snapshot_context(kind=kind, place=place, context=context)
     try:
@@ -187,6 +205,7 @@ def request_document(
                 snapshot=snapshot,
                 revision=(latest.revision + 1) if latest else 1,
                 requested_by=requested_by,
+                audience=audience,
             )
     except IntegrityError:
         # Someone asked for the same document at the same moment: theirs is ours.
@@ -201,7 +220,8 @@ def regenerate_document(
     *, document: Document, requested_by: User | None, context: dict | None = None
 ) -> Document:
     """A new revision of a ready (or failed) document, from the same snapshot unless another is
-    given. The earlier revision is kept unchanged, and stays verifiable."""
+    given. The earlier revision is kept unchanged, and stays verifiable; the new one has the same
+    readers."""
     latest = _latest(document.kind, document.subject_key, lock=True)
     if document.status not in (DocumentStatus.READY, DocumentStatus.FAILED):
         raise DocumentNotRetryable("Le document est encore en cours de production.")
@@ -219,6 +239,7 @@ def regenerate_document(
         snapshot=snapshot,
         revision=(latest.revision if latest else document.revision) + 1,
         requested_by=requested_by,
+        grants_from=document,
     )
 
 
@@ -242,6 +263,7 @@ class BatchItem:
     place: Place
     subject_key: str
     context: dict
+    audience: Audience
 
 
 @transaction.atomic
@@ -263,6 +285,7 @@ def request_documents_batch(
                 place=item.place,
                 subject_key=item.subject_key,
                 context=item.context,
+                audience=item.audience,
                 requested_by=requested_by,
             )
         )
@@ -349,9 +372,10 @@ def store_supporting_document(
     title: str,
     uploaded_file,
     uploaded_by: User | None,
+    audience: Audience,
 ) -> SupportingDocument:
-    """Validate the file by its content, then keep it under a random name. A refused file
-    raises ValidationError and nothing of it is kept."""
+    """Validate the file by its content, then keep it under a random name, read by `audience`.
+    A refused file raises ValidationError and nothing of it is kept."""
     validated = validate_upload(uploaded_file=uploaded_file)
     uploaded_file.seek(0)
     content = uploaded_file.read()
@@ -371,7 +395,15 @@ def store_supporting_document(
     document.file.save(f"piece.{validated.extension}", ContentFile(content), save=False)
     try:
         document.save()
+        permissions.grant(document, audience)
     except Exception:
         document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+def share_document(
+    obj: Document | SupportingDocument, *, audience: Audience, replace: bool = False
+) -> None:
+    """Let more readers read an existing document or piece (`replace`: only them)."""
+    permissions.grant(obj, audience, replace=replace)

@@ -1,5 +1,5 @@
-"""Thin views: the public verification page, downloads behind the place's access rules, and the
-status fragments the pages poll."""
+"""Thin views: the public verification page, downloads for the readers of each document (its
+audience, see `documents.permissions`), and the status fragments the pages poll."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import selectors, services
+from documents import permissions, selectors, services
 from documents.codes import normalize_code
 from documents.forms import VerifyCodeForm, VerifyFileForm
 from documents.models import Document
@@ -21,10 +22,6 @@ from documents.rendering import parse_date
 from labelling.selectors import place_for_user
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _may_manage(user) -> bool:
-    return bool(getattr(user, "is_prefecture", False) or getattr(user, "is_national", False))
 
 
 def _document_or_404(request: HttpRequest, document_id) -> Document:
@@ -101,7 +98,7 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-# --- documents behind the place's access rules ------------------------------------------------
+# --- documents for their readers ---------------------------------------------------------------
 
 
 @login_required
@@ -128,7 +125,7 @@ def status_fragment(request: HttpRequest, document_id) -> HttpResponse:
     return render(
         request,
         "documents/_status.html",
-        {"document": document, "may_manage": _may_manage(request.user)},
+        {"document": document, "may_manage": permissions.may_manage(request.user, document)},
     )
 
 
@@ -136,8 +133,8 @@ def status_fragment(request: HttpRequest, document_id) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, document_id) -> HttpResponse:
     document = _document_or_404(request, document_id)
-    if not _may_manage(request.user):
-        raise Http404("Document introuvable.")
+    if not permissions.may_manage(request.user, document):
+        raise PermissionDenied("Seules la préfecture et l'agence nationale relancent un document.")
     try:
         document = services.retry_document(document=document, requested_by=request.user)
         messages.success(request, "La production du document est relancée.")
@@ -150,8 +147,10 @@ def retry(request: HttpRequest, document_id) -> HttpResponse:
 @require_POST
 def regenerate(request: HttpRequest, document_id) -> HttpResponse:
     document = _document_or_404(request, document_id)
-    if not _may_manage(request.user):
-        raise Http404("Document introuvable.")
+    if not permissions.may_manage(request.user, document):
+        raise PermissionDenied(
+            "Seules la préfecture et l'agence nationale produisent une nouvelle révision."
+        )
     try:
         new = services.regenerate_document(document=document, requested_by=request.user)
         messages.success(
@@ -168,7 +167,7 @@ def _back(request: HttpRequest, document: Document) -> HttpResponse:
         return render(
             request,
             "documents/_status.html",
-            {"document": document, "may_manage": _may_manage(request.user)},
+            {"document": document, "may_manage": permissions.may_manage(request.user, document)},
         )
     return redirect("documents:place_documents", place_id=document.place_id)
 
@@ -176,18 +175,21 @@ def _back(request: HttpRequest, document: Document) -> HttpResponse:
 @login_required
 @require_GET
 def place_documents(request: HttpRequest, place_id) -> HttpResponse:
+    # The page belongs to a place the user sees (the place's rule, from labelling); each
+    # document on it is listed only for its own readers.
     place = place_for_user(user=request.user, place_id=place_id)
     if place is None:
         raise Http404("Lieu introuvable.")
+    user = request.user
     return render(
         request,
         "documents/place_documents.html",
         {
             "title": f"Documents — {place.name}",
             "place": place,
-            "documents": selectors.documents_for_place(place=place),
-            "supporting": selectors.supporting_documents_for_place(place=place),
-            "may_manage": _may_manage(request.user),
+            "documents": selectors.documents_for_place(user=user, place_id=place.pk),
+            "supporting": selectors.supporting_documents_for_place(user=user, place_id=place.pk),
+            "may_manage": user.is_prefecture or user.is_national,
         },
     )
 

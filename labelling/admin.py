@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from guardian.admin import GuardedModelAdmin
 
 from labelling import models, territories
-from labelling.permissions import sync_place_permissions, sync_user_groups
 
 
 @admin.register(models.Region)
@@ -88,17 +86,13 @@ class PlaceAdminForm(forms.ModelForm):
 
 
 @admin.register(models.Place)
-class PlaceAdmin(GuardedModelAdmin):
+class PlaceAdmin(admin.ModelAdmin):
     form = PlaceAdminForm
     list_display = ("name", "commune", "departement", "porteur", "label_status")
     list_filter = ("label_status", "departement")
     list_select_related = ("commune", "departement", "porteur")
     search_fields = ("name", "id_fs", "commune__name")
     autocomplete_fields = ("commune", "commune_alias", "porteur")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        sync_place_permissions(places=[obj])
 
 
 @admin.register(models.User)
@@ -130,7 +124,3 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        sync_user_groups(user=obj)

@@ -49,7 +49,6 @@ from labelling.models import (
     Training,
     Version,
 )
-from labelling.permissions import sync_place_permissions
 from labelling.territories import (
     ResolvedCommune,
     UnknownCommune,
@@ -413,8 +412,6 @@ def _import_batch(
         Agent.objects.filter(place_id__in=changed_ids).delete()
         OperatorPresence.objects.filter(place_id__in=changed_ids).delete()
     _create_children(written)
-    if written:
-        sync_place_permissions(places=[place for place, _ in written])
     ConformityReport.objects.bulk_create(reports)
     return outcomes  # type: ignore[return-value]
 
@@ -506,5 +503,4 @@ def apply_declaration_to_place(*, place: Place, declaration: Declaration | dict)
     Agent.objects.filter(place=place).delete()
     OperatorPresence.objects.filter(place=place).delete()
     _create_children([(place, stored)])
-    sync_place_permissions(places=[place])
     return place

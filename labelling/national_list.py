@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from labelling.conformity.hours import MINUTES_PER_DAY, Interval, merge_intervals
 from labelling.models import LabelStatus, OpeningInterval, Place, PlaceFormat, PlaceKind
-from labelling.permissions import sync_place_permissions
 from labelling.territories import code_error, resolve_commune_codes
 
 COLUMNS: tuple[str, ...] = (
@@ -542,8 +541,9 @@ def import_national_list(
 ) -> ImportSummary:
     """Create or update one place per row (by ``id_fs``), in batches of ``batch_size`` rows
     (a bounded number of queries per batch). A row whose commune is unknown is refused. The
-    préfecture of each written place's département gets its permissions
-    (``sync_place_permissions``). ``dry_run``: the same summary, nothing written."""
+    préfecture of each written place's département sees it at once (``labelling.permissions``
+    derives who sees a place from its columns). ``dry_run``: the same summary, nothing
+    written."""
     summary = ImportSummary(errors=list(listed.errors))
     resolved = resolve_commune_codes(p.insee_code for p in listed.places)
     places: list[ListedPlace] = []
@@ -613,8 +613,5 @@ def _import_batch(batch: Sequence[ListedPlace], resolved: dict, summary: ImportS
         ],
         batch_size=2000,
     )
-    # The préfecture of the département (and the porteur, once attached) see the place. Another
-    # change makes this automatic; until then the import syncs what it wrote, in bulk.
-    sync_place_permissions(places=[*created, *changed])
     summary.created += len(created)
     summary.updated += len(changed)

@@ -1,21 +1,24 @@
-"""Object-level access with django-guardian: one group per préfecture (département), per porteur
-and per partner operator, holding permissions on the places they may see."""
+"""Who sees which place, and the groups users belong to.
 
-from collections.abc import Iterable
+Places: one `Policy` (see `labelling.access`) gives both `may_view_place(user, place)` and
+`places_visible_to(user)`. The agency sees every place; a préfecture agent the places of its
+département; a porteur its own places; a partner operator the places where it is present (on
+site or at a distance). Everything is derived from the place's columns and presences, so it
+can never drift from them.
 
-from django.contrib.auth.models import Group, Permission
+Groups: each user belongs to the group of its préfecture, porteur or operator, or to the
+national group. They are kept in step by a `post_save` signal on `User` (see
+`labelling.signals`) and are what document grants name (see `documents.permissions`)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
 from django.db import transaction
 
-from labelling.models import (
-    OperatorPresence,
-    Place,
-    PlaceGroupObjectPermission,
-    Presence,
-    Role,
-    User,
-)
+from labelling.access import Policy, Reach
+from labelling.models import OperatorPresence, Place, Presence, User
 
-PLACE_PERMISSIONS = ("view_place", "change_place")
+NATIONAL_GROUP = "Agence nationale"
 
 
 def prefecture_group_name(departement_code: str) -> str:
@@ -30,76 +33,69 @@ def operator_group_name(operator_code: str) -> str:
     return f"Opérateur {operator_code}"
 
 
+# --- places ---------------------------------------------------------------------------------
+
+
+def _places_where_present(user: User):
+    return (
+        OperatorPresence.objects.filter(operator_id=user.operator_id)
+        .exclude(presence=Presence.NONE)
+        .exclude(operator_id="autre")
+        .values("place_id")
+    )
+
+
+PLACES = Policy(
+    Place,
+    [
+        Reach("l'agence nationale", who=lambda user: user.is_national),
+        Reach(
+            "la préfecture du département",
+            who=lambda user: user.is_prefecture,
+            match={"departement_id": lambda user: user.departement_id},
+        ),
+        Reach(
+            "le porteur du lieu",
+            who=lambda user: user.is_porteur,
+            match={"porteur_id": lambda user: user.porteur_id},
+        ),
+        Reach(
+            "un opérateur partenaire présent dans le lieu",
+            who=lambda user: user.is_operator,
+            match={"pk__in": _places_where_present},
+        ),
+    ],
+)
+
+
+def may_view_place(user: User, place: Place) -> bool:
+    return PLACES.allows(user, place)
+
+
+def places_in_scope(user: User, queryset=None):
+    """The places the user may see (a queryset; `labelling.selectors` adds what pages need)."""
+    return PLACES.scope(user, queryset)
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
 def groups_for_user(user: User) -> list[str]:
-    if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE) and user.departement_id:
+    if not user.is_active:
+        return []
+    if user.is_prefecture:
         return [prefecture_group_name(user.departement_id)]
-    if user.role == Role.PORTEUR and user.porteur_id:
+    if user.is_porteur:
         return [porteur_group_name(user.porteur_id)]
-    if user.role == Role.OPERATEUR and user.operator_id:
+    if user.is_operator:
         return [operator_group_name(user.operator_id)]
+    if user.is_national:
+        return [NATIONAL_GROUP]
     return []
 
 
 @transaction.atomic
 def sync_user_groups(*, user: User) -> None:
+    """Put the user in exactly the groups of its role (called on every save of a user)."""
     wanted = {Group.objects.get_or_create(name=name)[0] for name in groups_for_user(user)}
     user.groups.set(wanted)
-
-
-def _place_grants(place: Place, operator_codes: Iterable[str]) -> list[tuple[str, str]]:
-    """(group name, permission codename) pairs a place should have."""
-    grants = [(prefecture_group_name(place.departement_id), c) for c in PLACE_PERMISSIONS]
-    if place.porteur_id is not None:  # a place of the national list may wait for its porteur
-        grants += [(porteur_group_name(place.porteur_id), c) for c in PLACE_PERMISSIONS]
-    grants += [
-        (operator_group_name(code), "view_place") for code in operator_codes if code != "autre"
-    ]
-    return grants
-
-
-@transaction.atomic
-def sync_place_permissions(*, places: Iterable[Place]) -> None:
-    """Make the guardian rows of these places match who should see them, in a bounded number of
-    queries whatever the number of places."""
-    places = list(places)
-    if not places:
-        return
-    place_ids = [p.pk for p in places]
-    present: dict = {pid: set() for pid in place_ids}
-    for place_id, code in (
-        OperatorPresence.objects.filter(place_id__in=place_ids)
-        .exclude(presence=Presence.NONE)
-        .values_list("place_id", "operator_id")
-    ):
-        present[place_id].add(code)
-    wanted = {
-        (place.pk, group, codename)
-        for place in places
-        for group, codename in _place_grants(place, sorted(present[place.pk]))
-    }
-    group_names = {g for _, g, _ in wanted}
-    existing_groups = {g.name: g for g in Group.objects.filter(name__in=group_names)}
-    missing = [Group(name=n) for n in group_names - existing_groups.keys()]
-    for group in Group.objects.bulk_create(missing):
-        existing_groups[group.name] = group
-    # bulk_create on some backends does not set pks: re-read to be safe.
-    if missing:
-        existing_groups = {g.name: g for g in Group.objects.filter(name__in=group_names)}
-    permissions = {
-        p.codename: p
-        for p in Permission.objects.filter(
-            content_type__app_label="labelling", codename__in=PLACE_PERMISSIONS
-        )
-    }
-    PlaceGroupObjectPermission.objects.filter(content_object_id__in=place_ids).delete()
-    PlaceGroupObjectPermission.objects.bulk_create(
-        [
-            PlaceGroupObjectPermission(
-                content_object_id=place_id,
-                group=existing_groups[group],
-                permission=permissions[codename],
-            )
-            for place_id, group, codename in sorted(wanted, key=str)
-        ],
-        batch_size=2000,
-    )

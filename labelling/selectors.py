@@ -1,19 +1,15 @@
 """Reads for pages, scoped by what the user may see, in a fixed number of queries."""
 
 from django.db.models import QuerySet
-from guardian.shortcuts import get_objects_for_user
 
 from labelling.models import Departement, Place, Region, User
+from labelling.permissions import places_in_scope
 
 
 def places_visible_to(*, user: User) -> QuerySet[Place]:
-    base = Place.objects.select_related("commune", "departement__region", "porteur")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.is_national:
-        return base
-    return get_objects_for_user(
-        user, "labelling.view_place", klass=base, accept_global_perms=False, with_superuser=False
+    """The places the user may see (`labelling.permissions.PLACES`), with what lists show."""
+    return places_in_scope(
+        user, Place.objects.select_related("commune", "departement__region", "porteur")
     )
 
 

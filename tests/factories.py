@@ -1,4 +1,4 @@
-"""Factories for every model of the domain. Places get their guardian permissions like in the app."""
+"""Factories for every model of the domain. Users get their groups like in the app (signal)."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,6 @@ from factory.django import DjangoModelFactory
 
 from labelling import models
 from labelling.models.network import LabelStatus, Presence, TrainingKind
-from labelling.permissions import sync_place_permissions, sync_user_groups
 
 
 def commune(insee_code: str) -> models.Commune:
@@ -33,11 +32,6 @@ class PlaceFactory(DjangoModelFactory):
     commune = factory.LazyFunction(lambda: commune("63113"))
     porteur = factory.SubFactory(PorteurFactory)
     label_status = LabelStatus.CANDIDATE
-
-    @factory.post_generation
-    def permissions(self, create, extracted, **kwargs):
-        if create:
-            sync_place_permissions(places=[self])
 
 
 class LabelledPlaceFactory(PlaceFactory):
@@ -123,11 +117,6 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="fr_FR")
     role = models.Role.NATIONAL
     password = factory.django.Password("mot-de-passe-solide")
-
-    @factory.post_generation
-    def groups_sync(self, create, extracted, **kwargs):
-        if create:
-            sync_user_groups(user=self)
 
 
 class PorteurUserFactory(UserFactory):

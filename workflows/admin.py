@@ -24,7 +24,7 @@ class JournalInline(ReadOnlyInline):
 
 class DocumentInline(ReadOnlyInline):
     model = models.ApplicationDocument
-    fields = ("created_at", "revision", "role", "kind", "title", "document_id")
+    fields = ("created_at", "revision", "role", "kind", "title", "document", "piece")
     readonly_fields = fields
 
 

@@ -388,6 +388,17 @@ class OpinionRequestForm(forms.Form):
     addressee_email = forms.EmailField(label="Adresse électronique du destinataire")
     question = forms.CharField(label="Question posée", widget=forms.Textarea(attrs={"rows": 4}))
     due_on = DateField(label="Date limite de l'avis", required=False)
+    shared = forms.MultipleChoiceField(
+        label="Documents à montrer à l'opérateur consulté (il lit la déclaration et ceux-ci)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, shareable: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared"].choices = list(shareable)
+        if not shareable:
+            del self.fields["shared"]
 
     def clean(self):
         cleaned = super().clean()

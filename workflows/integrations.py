@@ -9,8 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-
 
 @dataclass(frozen=True)
 class FieldError:
@@ -105,7 +103,9 @@ def record_report(*, raw: dict, version_code: str, place=None, checked_by=None, 
     )
 
 
-def request_document(*, kind: str, place, subject_key: str, context: dict, requested_by=None):
+def request_document(
+    *, kind: str, place, subject_key: str, context: dict, audience, requested_by=None
+):
     from documents.services import request_document as _request
 
     return _request(
@@ -113,11 +113,14 @@ def request_document(*, kind: str, place, subject_key: str, context: dict, reque
         place=place,
         subject_key=subject_key,
         context=context,
+        audience=audience,
         requested_by=requested_by,
     )
 
 
-def store_supporting_document(*, place, subject_key: str, title: str, uploaded_file, uploaded_by):
+def store_supporting_document(
+    *, place, subject_key: str, title: str, uploaded_file, uploaded_by, audience
+):
     from documents.services import store_supporting_document as _store
 
     return _store(
@@ -126,7 +129,14 @@ def store_supporting_document(*, place, subject_key: str, title: str, uploaded_f
         title=title,
         uploaded_file=uploaded_file,
         uploaded_by=uploaded_by,
+        audience=audience,
     )
+
+
+def share_document(obj, *, audience, replace: bool = False) -> None:
+    from documents.services import share_document as _share
+
+    _share(obj, audience=audience, replace=replace)
 
 
 def validate_upload(uploaded_file) -> None:
@@ -134,12 +144,3 @@ def validate_upload(uploaded_file) -> None:
     from documents.uploads import validate_upload as _validate
 
     _validate(uploaded_file=uploaded_file)
-
-
-def document_url(document_id, *, generated: bool = True) -> str:
-    """Where a document is downloaded (the documents app checks the user's rights)."""
-    name = "documents:download" if generated else "documents:download_supporting"
-    try:
-        return reverse(name, args=[document_id])
-    except NoReverseMatch:
-        return ""

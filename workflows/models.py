@@ -331,6 +331,13 @@ class Opinion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
+    # What the instructor chose to show the consulted partner operator (it reads nothing else).
+    shared_documents = models.ManyToManyField(
+        "ApplicationDocument",
+        blank=True,
+        related_name="shared_with",
+        verbose_name="documents partagés avec l'opérateur",
+    )
 
     class Meta:
         verbose_name = "avis"
@@ -371,7 +378,14 @@ class ConventionTracking(models.Model):
         "état", max_length=10, choices=TrackingStatus.choices, default=TrackingStatus.AWAITED
     )
     signed_on = models.DateField("signée le", null=True, blank=True)
-    document_id = models.UUIDField("convention signée (document)", null=True, blank=True)
+    piece = models.ForeignKey(
+        "documents.SupportingDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="convention signée (pièce)",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -389,7 +403,7 @@ class ConventionTracking(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["received", "signed"])
-                | Q(signed_on__isnull=False, document_id__isnull=False),
+                | Q(signed_on__isnull=False, piece__isnull=False),
                 name="tracking_signed_has_document",
             ),
             models.CheckConstraint(
@@ -419,14 +433,31 @@ class DocumentRole(models.TextChoices):
 
 
 class ApplicationDocument(models.Model):
-    """A document of the documents app attached to an application (kept across revisions)."""
+    """A document of the documents app attached to an application (kept across revisions): an
+    official document it produced, or a piece (supporting document, attachment, convention)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     revision = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=12, choices=DocumentRole.choices)
     kind = models.CharField("type", max_length=40, blank=True)
     title = models.CharField("titre", max_length=200)
-    document_id = models.UUIDField("document")
+    # The first revision asked for; a regenerated one is found by its kind and subject.
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="document produit",
+    )
+    piece = models.ForeignKey(
+        "documents.SupportingDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pièce",
+    )
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
@@ -443,13 +474,12 @@ class ApplicationDocument(models.Model):
                 condition=~Q(role="message") | Q(message__isnull=False),
                 name="attachment_has_message",
             ),
+            models.CheckConstraint(
+                condition=(Q(role="generated") & Q(document__isnull=False, piece__isnull=True))
+                | (~Q(role="generated") & Q(document__isnull=True, piece__isnull=False)),
+                name="application_document_is_a_document_or_a_piece",
+            ),
         ]
-
-    @property
-    def url(self) -> str:
-        from workflows.integrations import document_url
-
-        return document_url(self.document_id, generated=self.role == DocumentRole.GENERATED)
 
 
 class DeclarationCorrection(models.Model):

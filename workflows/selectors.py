@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
 
-from labelling.models import Role, User
+from documents import selectors as documents_selectors
+from labelling.models import User
 from workflows.deadlines import today
 from workflows.models import (
     PREFECTURE_STATES,
@@ -15,9 +18,13 @@ from workflows.models import (
     JournalEntry,
     Message,
     Opinion,
-    State,
 )
-from workflows.services import can_view
+from workflows.permissions import (
+    INTERNAL_DOCUMENT_KINDS,
+    applications_in_scope,
+    opinions_in_scope,
+    sees_private_parts,
+)
 
 
 def _with_overdue(qs: QuerySet[Application]) -> QuerySet[Application]:
@@ -39,28 +46,17 @@ def applications_visible_to(*, user: User) -> QuerySet[Application]:
             "place__commune", "porteur", "assigned_to", "departement"
         )
     )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.role == Role.PORTEUR:
-        return base.filter(porteur_id=user.porteur_id)
-    if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE):
-        return base.filter(departement_id=user.departement_id).exclude(state=State.DRAFT)
-    if user.is_national:
-        return base.exclude(state=State.DRAFT)
-    return base.none()
+    return applications_in_scope(user, base)
 
 
 def application_for_user(*, user: User, application_id) -> Application | None:
     """The application with what its page shows, or None when missing or not the user's."""
-    app = (
+    return (
         applications_visible_to(user=user)
         .select_related("conformity_report", "proposed_by", "decided_by", "created_by")
         .filter(pk=application_id)
         .first()
     )
-    if app is None or not can_view(user, app):
-        return None
-    return app
 
 
 @dataclass(frozen=True)
@@ -119,19 +115,64 @@ def porteur_applications(*, user: User) -> QuerySet[Application]:
 
 def journal_for(*, user: User, app: Application) -> list[JournalEntry]:
     entries = app.journal.select_related("actor").order_by("at", "id")
-    if user.role == Role.PORTEUR:
+    if not sees_private_parts(user, app):
         entries = entries.filter(private=False)
     return list(entries)
 
 
 def messages_for(*, app: Application) -> list[Message]:
-    return list(
-        app.messages.select_related("author").prefetch_related("attachments").order_by("created_at")
+    return list(app.messages.select_related("author").order_by("created_at"))
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """A document of the file as a page lists it: `url` downloads its latest revision."""
+
+    title: str
+    role: str
+    role_label: str
+    revision: int
+    created_at: datetime.datetime
+    url: str
+    message_id: object = None
+
+
+def document_links(*, user: User, app: Application) -> list[DocumentLink]:
+    """The documents of the file that this user may read (their audience says so), each with
+    the link to its latest revision; in a fixed number of queries."""
+    rows = list(app.documents.select_related("document", "piece").order_by("created_at", "id"))
+    return _links(user, rows)
+
+
+def _links(user: User, rows: list[ApplicationDocument]) -> list[DocumentLink]:
+    generated = [row.document for row in rows if row.document_id]
+    readable = documents_selectors.readable_document_ids(user=user, ids=[d.pk for d in generated])
+    readable_pieces = documents_selectors.readable_piece_ids(
+        user=user, ids=[row.piece_id for row in rows if row.piece_id]
     )
-
-
-def documents_for(*, app: Application) -> list[ApplicationDocument]:
-    return list(app.documents.exclude(role="message").order_by("created_at", "id"))
+    latest = documents_selectors.latest_revisions(documents=generated)
+    links = []
+    for row in rows:
+        if row.document_id:
+            if row.document_id not in readable:
+                continue
+            url = reverse("documents:download", args=[latest[row.document_id].pk])
+        else:
+            if row.piece_id not in readable_pieces:
+                continue
+            url = reverse("documents:download_supporting", args=[row.piece_id])
+        links.append(
+            DocumentLink(
+                title=row.title,
+                role=row.role,
+                role_label=row.get_role_display(),
+                revision=row.revision,
+                created_at=row.created_at,
+                url=url,
+                message_id=row.message_id,
+            )
+        )
+    return links
 
 
 def pending_opinions(*, app: Application) -> QuerySet[Opinion]:
@@ -155,12 +196,26 @@ def has_open_task(app: Application, node_name: str) -> bool:
     ).exists()
 
 
+def shareable_documents(*, app: Application) -> list[ApplicationDocument]:
+    """The documents of the file an instructor may show a consulted operator: all but what the
+    préfecture writes for itself (the rapport)."""
+    return list(
+        app.documents.select_related("document", "piece")
+        .exclude(kind__in=INTERNAL_DOCUMENT_KINDS)
+        .order_by("created_at", "id")
+    )
+
+
+def opinion_document_links(*, user: User, opinion: Opinion) -> list[DocumentLink]:
+    """The documents an opinion request shares with the operator, that the user may read."""
+    rows = list(opinion.shared_documents.select_related("document", "piece"))
+    return _links(user, rows)
+
+
 def opinions_for_operator(*, user: User) -> QuerySet[Opinion]:
     """Opinions asked of the user's partner operator (operator accounts answer them)."""
-    if user.role != Role.OPERATEUR or not user.operator_id:
-        return Opinion.objects.none()
     return (
-        Opinion.objects.filter(kind="operateur", operator_id=user.operator_id)
+        opinions_in_scope(user)
         .select_related("application__place__commune", "application__porteur", "operator")
         .order_by("answered_at", "due_on")
     )

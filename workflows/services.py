@@ -17,12 +17,11 @@ from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
 from labelling.declarations import apply_declaration_to_place, export_declaration
-from labelling.models import Convention, ConventionStatus, Operator, Place, Role, User
+from labelling.models import Convention, ConventionStatus, Operator, Place, User
 from labelling.models.network import LabelStatus
-from labelling.permissions import sync_place_permissions
 from labelling.selectors import places_visible_to
 from labelling.territories import UnknownCommune, resolve_commune_code
-from workflows import draft, integrations
+from workflows import draft, integrations, permissions, selectors
 from workflows.deadlines import deadline_for, stage_days, today
 from workflows.models import (
     DECIDED_STATES,
@@ -78,50 +77,28 @@ STALE_MESSAGE = (
 )
 
 
-# --- permissions --------------------------------------------------------------------------
+# --- permissions (the rules are in workflows.permissions) -----------------------------------
 
 
-def _is_porteur_of(user: User, app: Application) -> bool:
-    return user.role == Role.PORTEUR and user.porteur_id == app.porteur_id
-
-
-def _sees_as_prefecture(user: User, app: Application) -> bool:
-    """The préfecture of the place's département, checked on the place's object permission."""
-    if user.role not in (Role.INSTRUCTEUR, Role.SIGNATAIRE) or app.state == State.DRAFT:
-        return False
-    if not app.place_id or app.departement_id != user.departement_id:
-        return False
-    return places_visible_to(user=user).filter(pk=app.place_id).exists()
-
-
-def can_view(user: User, app: Application) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if _is_porteur_of(user, app):
-        return True
-    if user.is_national:
-        return app.state != State.DRAFT
-    return _sees_as_prefecture(user, app)
+def _require(actor: permissions.Actor | permissions.AnyActor, user: User, app: Application):
+    if not actor.allows(user, app):
+        raise AccessDenied(actor.refusal)
 
 
 def _require_porteur(user: User, app: Application) -> None:
-    if not _is_porteur_of(user, app):
-        raise AccessDenied("Seul le porteur du lieu peut faire cette action.")
+    _require(permissions.PORTEUR, user, app)
 
 
 def _require_instructor(user: User, app: Application) -> None:
-    if user.role != Role.INSTRUCTEUR or not _sees_as_prefecture(user, app):
-        raise AccessDenied("Seul un instructeur de la préfecture du département peut le faire.")
+    _require(permissions.INSTRUCTOR, user, app)
 
 
 def _require_prefecture(user: User, app: Application) -> None:
-    if not _sees_as_prefecture(user, app):
-        raise AccessDenied("Seule la préfecture du département peut le faire.")
+    _require(permissions.PREFECTURE, user, app)
 
 
 def _require_signataire(user: User, app: Application) -> None:
-    if user.role != Role.SIGNATAIRE or not _sees_as_prefecture(user, app):
-        raise AccessDenied("Seul un signataire de la préfecture du département peut signer.")
+    _require(permissions.SIGNATAIRE, user, app)
 
 
 # --- plumbing -------------------------------------------------------------------------------
@@ -289,6 +266,7 @@ def _request_document(
         place=app.place,
         subject_key=f"application:{app.pk}:r{app.revision}:{suffix}",
         context=_document_context(app, **context),
+        audience=permissions.document_readers(app, kind),
         requested_by=user,
     )
     return ApplicationDocument.objects.create(
@@ -297,7 +275,7 @@ def _request_document(
         role=DocumentRole.GENERATED,
         kind=kind,
         title=title,
-        document_id=document.pk,
+        document=document,
         added_by=user,
     )
 
@@ -315,7 +293,7 @@ def _person(user: User | None) -> dict:
 def start_application(*, user: User, place_id=None) -> Application:
     """A new draft; for one of the porteur's candidate places, prefilled with what the place
     already declares."""
-    if user.role != Role.PORTEUR or not user.porteur_id:
+    if not user.is_porteur:
         raise AccessDenied("Seul un porteur peut déposer une candidature.")
     place = None
     declaration = draft.empty_declaration(porteur=user.porteur)
@@ -374,7 +352,6 @@ def _place_from_step(app: Application, data: dict) -> None:
     place.address = data.get("address", "")
     place.itinerant = data.get("itinerant", False)
     place.save()
-    sync_place_permissions(places=[place])
     app.place = place
     app.departement_id = place.departement_id
 
@@ -411,13 +388,14 @@ def add_supporting_document(
         title=title,
         uploaded_file=uploaded_file,
         uploaded_by=user,
+        audience=permissions.file_readers(app),
     )
     return ApplicationDocument.objects.create(
         application=app,
         revision=app.revision,
         role=DocumentRole.SUPPORTING,
         title=title,
-        document_id=document.pk,
+        piece=document,
         added_by=user,
     )
 
@@ -469,9 +447,10 @@ def submit_application(*, user: User, application_id, justification: str = "") -
         ).count()
         + 1
     )
-    documents = list(
-        app.documents.filter(role=DocumentRole.SUPPORTING).values("document_id", "title")
-    )
+    pieces = list(app.documents.filter(role=DocumentRole.SUPPORTING).select_related("piece"))
+    # The département is settled now: the pieces are read by this file's readers only.
+    for row in pieces:
+        integrations.share_document(row.piece, audience=permissions.file_readers(app), replace=True)
     app.submitted_snapshot = {
         "number": number,
         "submitted_at": now.isoformat(),
@@ -480,7 +459,7 @@ def submit_application(*, user: User, application_id, justification: str = "") -
         "conformity": {"conform": outcome.conform, "criteria": outcome.criteria},
         "report_id": str(report.pk),
         "justification": justification,
-        "documents": [{"id": str(d["document_id"]), "title": d["title"]} for d in documents],
+        "documents": [{"id": str(row.piece_id), "title": row.title} for row in pieces],
     }
     app.instructed_declaration = raw
     app.conformity_report = report
@@ -691,7 +670,11 @@ def request_opinion(
     question: str,
     operator_code: str = "",
     due_on: datetime.date | None = None,
+    shared_document_ids: Iterable = (),
 ) -> Opinion:
+    """Ask for an opinion. A partner operator is a user of Estampille: it reads the declaration
+    and the documents of the file listed in `shared_document_ids` (never the rapport), and
+    answers on its own page; others get the question by e-mail."""
     app = _lock(application_id)
     _require_instructor(user, app)
     _require_state(app, State.INSTRUCTION)
@@ -711,6 +694,11 @@ def request_opinion(
             "La date limite doit être dans le futur.",
             field_errors={"due_on": ["La date limite doit être postérieure à aujourd'hui."]},
         )
+    shared_ids = {str(pk) for pk in shared_document_ids}
+    shared = [row for row in selectors.shareable_documents(app=app) if str(row.pk) in shared_ids]
+    if len(shared) != len(shared_ids) or (shared and operator is None):
+        message = "Seuls les documents du dossier peuvent être montrés, à un opérateur consulté."
+        raise InvalidInput(message, field_errors={"shared": [message]})
     opinion = Opinion.objects.create(
         application=app,
         kind=kind,
@@ -721,6 +709,11 @@ def request_opinion(
         due_on=due_on,
         requested_by=user,
     )
+    opinion.shared_documents.set(shared)
+    for row in shared:
+        integrations.share_document(
+            row.document or row.piece, audience=permissions.operator_readers(opinion)
+        )
     _journal(
         app,
         user=user,
@@ -746,7 +739,7 @@ def record_opinion(
     opinion = app.opinions.select_for_update().filter(pk=opinion_id).first()
     if opinion is None:
         raise NotFound("Cet avis n'existe pas.")
-    if not _is_consulted_operator(user, opinion):
+    if not permissions.is_consulted_operator(user, opinion):
         _require_instructor(user, app)
     _require_state(app, State.INSTRUCTION, State.CONVENTIONS, State.PROPOSAL)
     if opinion.is_answered:
@@ -768,15 +761,6 @@ def record_opinion(
         data={"opinion": str(opinion.pk), "favourable": favourable},
     )
     return opinion
-
-
-def _is_consulted_operator(user: User, opinion: Opinion) -> bool:
-    return (
-        user.role == Role.OPERATEUR
-        and opinion.kind == OpinionKind.OPERATEUR
-        and opinion.operator_id is not None
-        and opinion.operator_id == user.operator_id
-    )
 
 
 def _enter_conventions(app: Application, *, user: User, action: str) -> None:
@@ -921,8 +905,7 @@ def upload_convention(
 ) -> ConventionTracking:
     """The signed convention (PDF) is uploaded by the porteur or the instructor, then validated."""
     app = _lock(application_id)
-    if not _is_porteur_of(user, app):
-        _require_instructor(user, app)
+    _require(permissions.PORTEUR | permissions.INSTRUCTOR, user, app)
     _require_state(app, State.CONVENTIONS)
     tracking = _tracking(app, operator_code)
     if tracking.status in (TrackingStatus.SIGNED, TrackingStatus.NATIONAL):
@@ -939,6 +922,7 @@ def upload_convention(
         title=title,
         uploaded_file=uploaded_file,
         uploaded_by=user,
+        audience=permissions.file_readers(app),
     )
     ApplicationDocument.objects.create(
         application=app,
@@ -946,12 +930,12 @@ def upload_convention(
         role=DocumentRole.CONVENTION,
         kind=operator_code,
         title=title,
-        document_id=document.pk,
+        piece=document,
         added_by=user,
     )
     tracking.status = TrackingStatus.RECEIVED
     tracking.signed_on = signed_on
-    tracking.document_id = document.pk
+    tracking.piece = document
     tracking.updated_by = user
     tracking.validated_by = None
     tracking.save()
@@ -982,13 +966,13 @@ def set_convention_status(
         tracking.validated_by = user
     elif status == TrackingStatus.NATIONAL:
         tracking.validated_by = user
-        tracking.document_id = None
+        tracking.piece = None
         tracking.signed_on = None
     elif status == TrackingStatus.AWAITED:
         if not comment.strip():
             raise InvalidInput("Dites pourquoi la convention est de nouveau attendue.")
         tracking.validated_by = None
-        tracking.document_id = None
+        tracking.piece = None
         tracking.signed_on = None
     else:
         raise InvalidInput("État de convention inconnu.")
@@ -1114,14 +1098,7 @@ def propose(
 
 def _record_conventions(app: Application, place: Place) -> None:
     """The conventions collected during the instruction become the place's conventions."""
-    from documents.models import SupportingDocument
-
-    trackings = list(app.convention_trackings.all())
-    files = dict(
-        SupportingDocument.objects.filter(
-            pk__in=[t.document_id for t in trackings if t.document_id]
-        ).values_list("pk", "file")
-    )
+    trackings = list(app.convention_trackings.select_related("piece"))
     Convention.objects.filter(place=place).delete()
     Convention.objects.bulk_create(
         Convention(
@@ -1131,7 +1108,7 @@ def _record_conventions(app: Application, place: Place) -> None:
             if t.status == TrackingStatus.SIGNED
             else ConventionStatus.NATIONAL,
             signed_on=t.signed_on if t.status == TrackingStatus.SIGNED else None,
-            file=files.get(t.document_id, "") if t.status == TrackingStatus.SIGNED else "",
+            file=t.piece.file.name if t.status == TrackingStatus.SIGNED and t.piece else "",
         )
         for t in trackings
         if t.status in (TrackingStatus.SIGNED, TrackingStatus.NATIONAL)
@@ -1322,13 +1299,8 @@ def assign(*, user: User, application_id, assignee_id=None) -> Application:
     _require_state(app, *[s for s in OPEN_STATES if s != State.DRAFT])
     assignee = user
     if assignee_id and str(assignee_id) != str(user.pk):
-        assignee = User.objects.filter(
-            pk=assignee_id,
-            role=Role.INSTRUCTEUR,
-            departement_id=app.departement_id,
-            is_active=True,
-        ).first()
-        if assignee is None:
+        assignee = User.objects.filter(pk=assignee_id).first()
+        if assignee is None or not permissions.INSTRUCTOR.allows(assignee, app):
             raise InvalidInput("Cet instructeur n'est pas de la préfecture du département.")
     app.assigned_to = assignee
     app.save(update_fields=["assigned_to", "updated_at"])
@@ -1352,8 +1324,7 @@ def assign(*, user: User, application_id, assignee_id=None) -> Application:
 @transaction.atomic
 def post_message(*, user: User, application_id, body: str, files: Sequence = ()) -> Message:
     app = _lock(application_id)
-    if not _is_porteur_of(user, app):
-        _require_prefecture(user, app)
+    _require(permissions.PORTEUR | permissions.PREFECTURE, user, app)
     if app.state == State.DRAFT:
         raise TransitionNotAllowed("La messagerie s'ouvre au dépôt du dossier.")
     if not body.strip():
@@ -1368,13 +1339,14 @@ def post_message(*, user: User, application_id, body: str, files: Sequence = ())
             title=uploaded.name,
             uploaded_file=uploaded,
             uploaded_by=user,
+            audience=permissions.file_readers(app),
         )
         ApplicationDocument.objects.create(
             application=app,
             revision=app.revision,
             role=DocumentRole.MESSAGE,
             title=uploaded.name,
-            document_id=document.pk,
+            piece=document,
             message=message,
             added_by=user,
         )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from labelling.exports import Column, Table
-from labelling.models import Operator, PorteurKind, Role
-from workflows import draft, integrations, selectors, services
+from labelling.models import Operator, PorteurKind
+from workflows import draft, integrations, permissions, selectors, services
 from workflows.deadlines import today
 from workflows.forms import (
     STEP_FORMS,
@@ -116,7 +116,7 @@ def help_stages(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def porteur_applications(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.PORTEUR:
+    if not request.user.is_porteur:
         raise Http404
     apps = selectors.porteur_applications(user=request.user)
     return render(
@@ -164,7 +164,7 @@ def draft_step(request: HttpRequest, application_id, step: str) -> HttpResponse:
     app = _application(request, application_id)
     if step not in draft.STEP_SLUGS:
         raise Http404
-    if request.user.role != Role.PORTEUR or app.state not in (State.DRAFT, State.INCOMPLETE):
+    if not request.user.is_porteur or app.state not in (State.DRAFT, State.INCOMPLETE):
         return redirect(_detail_url(app))
     declaration = app.draft_declaration
     formset = None
@@ -255,7 +255,7 @@ def draft_upload(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 def draft_submit(request: HttpRequest, application_id) -> HttpResponse:
     app = _application(request, application_id)
-    if request.user.role != Role.PORTEUR or app.state not in (State.DRAFT, State.INCOMPLETE):
+    if not request.user.is_porteur or app.state not in (State.DRAFT, State.INCOMPLETE):
         return redirect(_detail_url(app))
     form = SubmitForm(request.POST or None)
     if (
@@ -300,20 +300,24 @@ def draft_submit(request: HttpRequest, application_id) -> HttpResponse:
 def application_detail(request: HttpRequest, application_id) -> HttpResponse:
     app = _application(request, application_id)
     user = request.user
-    is_prefecture = user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE)
+    is_prefecture = user.is_prefecture
     reviews = {r.criterion_code: r for r in app.reviews.filter(revision=app.revision)}
     criteria = [{**c, "review": reviews.get(c["code"])} for c in services.current_criteria(app)]
+    links = selectors.document_links(user=user, app=app)
+    thread = selectors.messages_for(app=app)
+    for message in thread:
+        message.links = [link for link in links if link.message_id == message.pk]
     context = {
         "title": f"Dossier {app.reference}",
         "app": app,
-        "is_porteur": user.role == Role.PORTEUR,
-        "is_instructor": user.role == Role.INSTRUCTEUR,
-        "is_signataire": user.role == Role.SIGNATAIRE,
+        "is_porteur": user.is_porteur,
+        "is_instructor": user.is_instructor,
+        "is_signataire": user.is_signataire,
         "is_prefecture": is_prefecture,
         "criteria": criteria,
         "journal": selectors.journal_for(user=user, app=app),
-        "messages_thread": selectors.messages_for(app=app),
-        "documents": selectors.documents_for(app=app),
+        "messages_thread": thread,
+        "documents": [link for link in links if link.role != DocumentRole.MESSAGE],
         "corrections": list(app.corrections.select_related("corrected_by")),
         "opinions": list(app.opinions.select_related("operator")) if is_prefecture else [],
         "notes": list(app.private_notes.select_related("author")) if is_prefecture else [],
@@ -378,6 +382,9 @@ def completeness(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, application_id) -> HttpResponse:
     app = _application(request, application_id)
+    # The appraisals and comments of the préfecture never reach the porteur.
+    if not permissions.INSTRUCTOR.allows(request.user, app):
+        raise PermissionDenied(permissions.INSTRUCTOR.refusal)
     existing = {r.criterion_code: r for r in app.reviews.filter(revision=app.revision)}
     rows = []
     for criterion in services.current_criteria(app):
@@ -466,7 +473,10 @@ def finish_conventions(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 def opinion_request(request: HttpRequest, application_id) -> HttpResponse:
     app = _application(request, application_id)
-    form = OpinionRequestForm(request.POST or None)
+    form = OpinionRequestForm(
+        request.POST or None,
+        shareable=[(str(row.pk), row.title) for row in selectors.shareable_documents(app=app)],
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -486,6 +496,7 @@ def opinion_request(request: HttpRequest, application_id) -> HttpResponse:
                 addressee_email=form.cleaned_data["addressee_email"],
                 question=form.cleaned_data["question"],
                 due_on=form.cleaned_data["due_on"],
+                shared_document_ids=form.cleaned_data.get("shared") or [],
             ),
             "La demande d'avis est envoyée.",
         )
@@ -877,7 +888,7 @@ def assign(request: HttpRequest, application_id) -> HttpResponse:
 
 @login_required
 def operator_opinions(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.OPERATEUR:
+    if not request.user.is_operator:
         raise Http404
     return render(
         request,
@@ -916,7 +927,17 @@ def operator_opinion(request: HttpRequest, opinion_id) -> HttpResponse:
     return render(
         request,
         "workflows/operator_opinion.html",
-        {"title": "Donner un avis", "opinion": opinion, "form": form},
+        {
+            "title": "Donner un avis",
+            "opinion": opinion,
+            "form": form,
+            # What the request shares: the declaration asked about, and the documents chosen.
+            "declaration": draft.describe(
+                opinion.application.declaration,
+                operator_names=dict(Operator.objects.values_list("code", "name")),
+            ),
+            "shared": selectors.opinion_document_links(user=request.user, opinion=opinion),
+        },
     )
 
 
@@ -969,7 +990,7 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
 
 
 def _require_queue_user(request: HttpRequest) -> None:
-    if request.user.role not in (Role.INSTRUCTEUR, Role.SIGNATAIRE, Role.NATIONAL, Role.ADMIN):
+    if not permissions.may_see_queue(request.user):
         raise Http404
 
 

@@ -78,9 +78,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    # Role properties: permissions read these, never role tuples.
+    @property
+    def is_porteur(self) -> bool:
+        return self.role == Role.PORTEUR and self.porteur_id is not None
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == Role.INSTRUCTEUR and self.departement_id is not None
+
+    @property
+    def is_signataire(self) -> bool:
+        return self.role == Role.SIGNATAIRE and self.departement_id is not None
+
     @property
     def is_prefecture(self) -> bool:
-        return self.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE)
+        """An agent of the préfecture of `departement` (instructor or signataire)."""
+        return self.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE) and self.departement_id is not None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATEUR and self.operator_id is not None
 
     @property
     def is_national(self) -> bool:

@@ -4,7 +4,6 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from labelling.validators import validate_siret
 
@@ -307,11 +306,3 @@ class Convention(models.Model):
                 name="convention_signed_has_date",
             ),
         ]
-
-
-class PlaceUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Place, on_delete=models.CASCADE)
-
-
-class PlaceGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Place, on_delete=models.CASCADE)

@@ -1,5 +1,6 @@
 import pytest
 
+from documents.audiences import Audience
 from documents.models import Document
 from documents.samples import sample_context
 from tests.factories import (
@@ -43,6 +44,16 @@ def other_instructeur():
     return InstructeurFactory(departement=Departement.objects.get(pk="05"))
 
 
+def readers(place) -> Audience:
+    """The readers of a place's file: its porteur, its préfecture and the agency."""
+    return Audience.of(
+        porteur=place.porteur_id,
+        prefecture=place.departement_id,
+        national=True,
+        public_verification=True,
+    )
+
+
 @pytest.fixture
 def make_document(place, django_capture_on_commit_callbacks):
     """Ask for a document and run the (eager) task as the commit would."""
@@ -55,6 +66,7 @@ def make_document(place, django_capture_on_commit_callbacks):
                 place=kw.pop("place", place),
                 subject_key=subject_key,
                 context=kw.pop("context", None) or sample_context(kind),
+                audience=kw.pop("audience", None) or readers(kw.get("place", place)),
                 **kw,
             )
         return Document.objects.get(pk=document.pk)

@@ -10,6 +10,7 @@ from documents.models import Document, DocumentStatus
 from documents.samples import sample_context
 from documents.selectors import batch_progress
 from documents.tasks import render_document
+from tests.documents.conftest import readers
 from tests.documents.pdf_tools import pdf_text, read_field
 from tests.factories import PlaceFactory
 
@@ -33,7 +34,11 @@ def test_request_produces_a_ready_document(make_document, signataire):
 def test_nothing_is_enqueued_before_commit(place, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = services.request_document(
-            kind="refus", place=place, subject_key="s", context=sample_context("refus")
+            kind="refus",
+            place=place,
+            subject_key="s",
+            context=sample_context("refus"),
+            audience=readers(place),
         )
     assert len(callbacks) == 1
     assert Document.objects.get(pk=document.pk).status == DocumentStatus.PENDING
@@ -172,7 +177,9 @@ def test_unique_kind_subject_revision(place):
 
 def test_unknown_kind_is_refused(place):
     with pytest.raises(ValueError):
-        services.request_document(kind="attestation", place=place, subject_key="x", context={})
+        services.request_document(
+            kind="attestation", place=place, subject_key="x", context={}, audience=readers(place)
+        )
 
 
 def test_batch_progress(place, django_capture_on_commit_callbacks, instructeur):
@@ -183,6 +190,7 @@ def test_batch_progress(place, django_capture_on_commit_callbacks, instructeur):
             place=p,
             subject_key=f"funding:{p.pk}:2027",
             context=sample_context("decision_financement"),
+            audience=readers(p),
         )
         for p in (place, other)
     ]
@@ -203,7 +211,11 @@ def test_requeue_stale_documents(place, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=False):
         document = services.request_document(
-            kind="refus", place=place, subject_key="s", context=sample_context("refus")
+            kind="refus",
+            place=place,
+            subject_key="s",
+            context=sample_context("refus"),
+            audience=readers(place),
         )
     Document.objects.filter(pk=document.pk).update(
         updated_at=timezone.now() - timezone.timedelta(hours=1)

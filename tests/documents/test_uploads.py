@@ -18,6 +18,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from documents.models import SupportingDocument
 from documents.services import store_supporting_document
 from documents.uploads import SupportingFileField, ValidatedUpload, validate_upload
+from tests.documents.conftest import readers
 
 # --- generators ---------------------------------------------------------------------------------
 
@@ -245,6 +246,7 @@ def test_store_keeps_file_under_random_name(place, porteur_user):
         title="  Attestation de formation  ",
         uploaded_file=SimpleUploadedFile("Attestation Mme Ferré.pdf", PDF),
         uploaded_by=porteur_user,
+        audience=readers(place),
     )
     assert piece.title == "Attestation de formation"
     assert piece.original_name == "Attestation Mme Ferré.pdf"
@@ -264,6 +266,7 @@ def test_refused_file_leaves_nothing(place, porteur_user, settings):
             title="Pièce",
             uploaded_file=SimpleUploadedFile("secret.pdf", encrypted_pdf()),
             uploaded_by=porteur_user,
+            audience=readers(place),
         )
     assert SupportingDocument.objects.count() == 0
     assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from documents.models import Document, DocumentStatus
 from documents.services import store_supporting_document
+from tests.documents.conftest import readers
 from tests.documents.pdf_tools import read_field
 from tests.documents.test_uploads import make_pdf
 
@@ -76,7 +77,11 @@ def test_pending_document_is_not_verifiable(client, place, django_capture_on_com
 
     with django_capture_on_commit_callbacks(execute=False):
         document = request_document(
-            kind="refus", place=place, subject_key="x", context=sample_context("refus")
+            kind="refus",
+            place=place,
+            subject_key="x",
+            context=sample_context("refus"),
+            audience=readers(place),
         )
     assert (
         client.get(reverse("documents:verify", args=[document.verification_code])).status_code
@@ -166,7 +171,11 @@ def test_not_ready_is_not_downloadable(
 
     with django_capture_on_commit_callbacks(execute=False):
         document = request_document(
-            kind="refus", place=place, subject_key="x", context=sample_context("refus")
+            kind="refus",
+            place=place,
+            subject_key="x",
+            context=sample_context("refus"),
+            audience=readers(place),
         )
     client.force_login(instructeur)
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
@@ -198,7 +207,11 @@ def test_failed_fragment_offers_retry_to_instructors_only(
     client.force_login(porteur_user)
     fragment = client.get(url).content.decode()
     assert "Échec" in fragment and "Relancer" not in fragment
-    assert client.post(reverse("documents:retry", args=[document.pk])).status_code == 404
+    # A reader, but not the préfecture: a clear refusal, and nothing restarts.
+    refused = client.post(reverse("documents:retry", args=[document.pk]))
+    assert refused.status_code == 403
+    assert "Seules la préfecture et l&#x27;agence nationale" in refused.content.decode()
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.FAILED
 
     client.force_login(instructeur)
     assert "Relancer la production" in client.get(url).content.decode()
@@ -228,6 +241,7 @@ def test_place_documents_page(client, make_document, porteur_user, place):
         title="Attestation de formation",
         uploaded_file=SimpleUploadedFile("attestation.pdf", make_pdf(), "application/pdf"),
         uploaded_by=porteur_user,
+        audience=readers(place),
     )
     client.force_login(porteur_user)
     html = client.get(reverse("documents:place_documents", args=[place.pk])).content.decode()
@@ -243,6 +257,7 @@ def test_supporting_download_access(client, place, porteur_user, other_instructe
         title="Plan",
         uploaded_file=SimpleUploadedFile("plan des locaux.pdf", make_pdf(), "application/pdf"),
         uploaded_by=porteur_user,
+        audience=readers(place),
     )
     url = reverse("documents:download_supporting", args=[piece.pk])
     client.force_login(porteur_user)
@@ -264,7 +279,7 @@ def test_batch_page_and_fragment(
     with django_capture_on_commit_callbacks(execute=True):
         batch = request_documents_batch(
             items=[{"kind": "decision_financement", "place": place, "subject_key": "f:1",
-                    "context": sample_context("decision_financement")}],
+                    "context": sample_context("decision_financement"), "audience": readers(place)}],
             requested_by=instructeur,
             title="Forfaits 2027",
         )  # fmt: skip

@@ -17,6 +17,7 @@ from config.celery import app
 from documents.models import Document, DocumentStatus
 from documents.samples import sample_context
 from documents.services import request_document
+from tests.documents.conftest import readers
 
 ROOT = Path(django_settings.BASE_DIR)
 
@@ -105,6 +106,7 @@ def test_worker_killed_mid_task_then_a_new_worker_finishes(redis_app, place, tmp
         place=place,
         subject_key="application:kill",
         context=sample_context("arrete_labellisation"),
+        audience=readers(place),
     )  # autocommit: on_commit publishes to Redis at once
     first = _start_worker(
         "kill1", logs[0], DOCUMENTS_TEST_RENDER_DELAY="60", DOCUMENTS_TEST_MARKER=str(marker)

@@ -81,9 +81,6 @@ def test_porteur_sees_only_its_places(client, place_63, place_05):
 
 def test_operator_sees_places_where_it_is_present(client, place_63, place_05):
     OperatorPresenceFactory(place=place_05, operator=Operator.objects.get(pk="caf"))
-    from labelling.permissions import sync_place_permissions
-
-    sync_place_permissions(places=[place_05, place_63])
     client.force_login(OperateurUserFactory())
     assert client.get(place_63_url(place_05)).status_code == 200
     assert client.get(place_63_url(place_63)).status_code == 404
@@ -91,9 +88,6 @@ def test_operator_sees_places_where_it_is_present(client, place_63, place_05):
 
 def test_operator_absent_is_not_granted(client, place_05):
     OperatorPresenceFactory(place=place_05, presence="none")
-    from labelling.permissions import sync_place_permissions
-
-    sync_place_permissions(places=[place_05])
     client.force_login(OperateurUserFactory())
     assert client.get(place_63_url(place_05)).status_code == 404
 

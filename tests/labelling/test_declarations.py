@@ -22,7 +22,6 @@ from labelling.models import (
     ConformityReport,
     OpeningInterval,
     Place,
-    PlaceGroupObjectPermission,
     Porteur,
 )
 from tests.labelling.conformity.helpers import conform_fs, example, msap
@@ -46,12 +45,13 @@ def test_place_fields_and_permissions():
     assert place.porteur.siret == "20006737800013"
     assert place.reference_date == datetime.date(2024, 11, 4)
     assert OpeningInterval.objects.filter(place=place).count() == 11
-    groups = set(
-        PlaceGroupObjectPermission.objects.filter(content_object=place).values_list(
-            "group__name", flat=True
-        )
-    )
-    assert "Préfecture 09" in groups and "Opérateur caf" in groups
+    # Who sees it follows from what was imported, with nothing to synchronise.
+    from labelling.permissions import may_view_place
+    from tests.factories import InstructeurFactory, OperateurUserFactory
+
+    assert may_view_place(InstructeurFactory(departement_id="09"), place)
+    assert not may_view_place(InstructeurFactory(departement_id="63"), place)
+    assert may_view_place(OperateurUserFactory(operator_id="caf"), place)
 
 
 def test_update_replaces_children_and_finds_the_place_by_siret_and_name():

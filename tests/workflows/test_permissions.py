@@ -164,3 +164,36 @@ def test_porteur_never_sees_private_journal_entries(client):
     assert "Dossier attribué à" not in page
     client.force_login(instructor)
     assert "Dossier attribué à" in client.get(url("application_detail", app)).content.decode()
+
+
+def test_porteur_never_reads_the_instructors_appraisals_nor_the_rapport(client):
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_proposal(instructor=instructor)
+    # A comment written while reviewing the criteria (see test_services for the review itself).
+    app.reviews.filter(pk=app.reviews.first().pk).update(comment="Commentaire interne au service.")
+    services.propose(
+        user=instructor,
+        application_id=app.pk,
+        outcome=Outcome.LABEL,
+        reasons="Conforme.",
+        effective_on=datetime.date(2030, 1, 1),
+    )
+    client.force_login(wf.porteur_of(app))
+    refused = client.get(url("review", app))
+    assert refused.status_code == 403
+    assert "Seul un instructeur" in refused.content.decode()
+    assert "Commentaire interne" not in refused.content.decode()
+    page = client.get(url("application_detail", app)).content.decode()
+    assert "Commentaire interne" not in page
+    assert "Rapport d&#x27;instruction" not in page
+    client.force_login(instructor)
+    page = client.get(url("application_detail", app)).content.decode()
+    assert "Commentaire interne" in page and "Rapport d&#x27;instruction" in page
+
+
+def test_in_scope_but_not_allowed_is_a_clear_403(client):
+    app = wf.submitted()
+    client.force_login(UserFactory())  # national: sees the file, does not instruct it
+    response = client.get(url("review", app))
+    assert response.status_code == 403
+    assert "instructeur de la préfecture" in response.content.decode()

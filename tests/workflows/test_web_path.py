@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from labelling.models import Place, User
 from labelling.models.network import LabelStatus
-from labelling.permissions import sync_place_permissions
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
 from tests.workflows import factories as wf
 from workflows.models import Application, State, TrackingStatus
@@ -424,7 +423,6 @@ def test_porteur_applies_for_one_of_its_places_in_project(client):
         porteur=porteur.porteur,
         confidential_office=True,
     )
-    sync_place_permissions(places=[place])
     other = Place.objects.filter(id_fs__startswith="DEMO-63", label_status="candidate").first()
     client.force_login(porteur)
 

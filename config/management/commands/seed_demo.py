@@ -22,7 +22,6 @@ from labelling.models import (
     User,
 )
 from labelling.models.network import LabelStatus, Presence, TrainingKind
-from labelling.permissions import sync_place_permissions, sync_user_groups
 
 DEMO_PASSWORD = "Estampille-demo-2026"
 
@@ -93,7 +92,6 @@ class Command(BaseCommand):
             places = []
             places += self._seed_departement("63", PUY_DE_DOME)
             places += self._seed_departement("05", HAUTES_ALPES)
-            sync_place_permissions(places=places)
             accounts = self._seed_users()
             self._seed_applications()
         self.stdout.write(
@@ -190,7 +188,6 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, **fields)
-        sync_user_groups(user=user)
         return email, label
 
     def _seed_users(self) -> list[tuple[str, str]]:
