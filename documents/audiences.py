@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from labelling.permissions import (
+from labelling.groups import (
     NATIONAL_GROUP,
     operator_group_name,
     porteur_group_name,

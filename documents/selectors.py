@@ -3,12 +3,16 @@ was given: `documents.permissions`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 
 from documents.codes import normalize_code
 from documents.models import Document, DocumentBatch, DocumentStatus, SupportingDocument
 from documents.permissions import readable_documents, readable_pieces
-from labelling.models import User
+
+if TYPE_CHECKING:
+    from labelling.models import User
 
 
 def document_for_user(*, user: User, document_id) -> Document | None:

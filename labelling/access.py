@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
-if TYPE_CHECKING:
-    from labelling.models import User
+# A `labelling.models.User`; not imported, so that this module reads no model (the documents
+# app builds on it).
+User = Any
 
 
 def is_active_user(user) -> bool:

@@ -16,22 +16,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from labelling.access import Policy, Reach
+from labelling.groups import (
+    NATIONAL_GROUP,
+    operator_group_name,
+    porteur_group_name,
+    prefecture_group_name,
+)
 from labelling.models import OperatorPresence, Place, Presence, User
-
-NATIONAL_GROUP = "Agence nationale"
-
-
-def prefecture_group_name(departement_code: str) -> str:
-    return f"Préfecture {departement_code}"
-
-
-def porteur_group_name(porteur_id) -> str:
-    return f"Porteur {porteur_id}"
-
-
-def operator_group_name(operator_code: str) -> str:
-    return f"Opérateur {operator_code}"
-
 
 # --- places ---------------------------------------------------------------------------------
 
