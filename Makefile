@@ -15,7 +15,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/estampille
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 endif
 
-.PHONY: setup system-deps run test lint format lock bench bpmn worker beat clean
+.PHONY: setup system-deps run test lint format lock bench bpmn worker beat backup restore clean
 
 # Python packages: exactly the versions pinned in requirements.lock (generated from pyproject.toml
 # by `make lock`), then the project itself without its dependencies. `pip check` catches a lock
@@ -38,6 +38,12 @@ define install_missing
 	fi
 endef
 
+# A command that a Debian package brings, installed when missing (e.g. pg_dump).
+define install_missing_command
+	@command -v $(1) >/dev/null 2>&1 || { echo "Installation du paquet système : $(2)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2) >/dev/null; }
+endef
+
 system-deps:
 	$(call install_missing,$(SYSTEM_PACKAGES))
 
@@ -52,6 +58,9 @@ run: setup
 
 test: setup
 	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
+ifeq ($(CI),true)
+	$(call install_missing_command,pg_dump,postgresql-client)
+endif
 	$(PY) scripts/ensure_database.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -96,6 +105,19 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A config beat -l info
+
+# Backups (config/backup.py): the database (pg_dump, or a copy of the SQLite file) and the
+# stored files, into backups/<date>/ (or DEST=…). Restore into a new or empty database and files
+# folder: make restore FROM=backups/<date> [TARGET=postgres://…/nouvelle_base] [MEDIA=dossier].
+backup: setup
+	$(call install_missing_command,pg_dump,postgresql-client)
+	$(PY) manage.py backup $(if $(DEST),--dest "$(DEST)")
+
+restore: setup
+	@[ -n "$(FROM)" ] || { echo "Indiquez la sauvegarde : make restore FROM=backups/<date>"; exit 1; }
+	$(call install_missing_command,pg_restore,postgresql-client)
+	$(PY) manage.py restore "$(FROM)" $(if $(TARGET),--database-url "$(TARGET)") \
+		$(if $(MEDIA),--media-root "$(MEDIA)")
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class EstampilleConfig(AppConfig):
@@ -7,3 +8,8 @@ class EstampilleConfig(AppConfig):
 
     name = "config"
     verbose_name = "Estampille"
+
+    def ready(self) -> None:
+        from config import auth
+
+        user_logged_in.connect(auth.stamp_session, dispatch_uid="estampille_session_clocks")

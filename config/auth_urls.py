@@ -1,21 +1,11 @@
-"""Sign-in by e-mail and password, and password reset by e-mail, on DSFR pages."""
+"""Sign-in by e-mail and password, and password reset by e-mail, on DSFR pages (throttled and
+explained in French: config/auth.py)."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
+from config import auth
 from labelling.forms import EmailAuthenticationForm
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """The link in the e-mail points to SITE_URL, never to the Host header of the request."""
-
-    success_url = reverse_lazy("password_reset_done")
-
-    def form_valid(self, form):
-        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
-        return super().form_valid(form)
-
 
 urlpatterns = [
     path(
@@ -28,11 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "mot-de-passe/oubli/",
-        PasswordResetView.as_view(),
-        name="password_reset",
-    ),
+    path("mot-de-passe/oubli/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -40,9 +26,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
-        ),
+        auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -9,6 +9,9 @@ from labelling.conformity.validation import parse_json
 from labelling.versions.store import check_raw
 
 
+# CSRF protects what a signed-in user's cookies allow; this endpoint reads no session, needs no
+# account and writes nothing, so a forged request gains nothing (tests/config/test_security.py
+# keeps every other view protected).
 @csrf_exempt
 @require_POST
 def conformity_check(request: HttpRequest) -> JsonResponse:

@@ -48,8 +48,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+# "__Host-" cookies are only accepted over https, for this exact host, on every path.
+SESSION_COOKIE_NAME = "__Host-estampille-session"
+CSRF_COOKIE_NAME = "__Host-estampille-csrf"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "upgrade-insecure-requests": True,
+    }
+}
 
 # EMAIL_URL gives the backend and its server (smtp://relais:25, smtp+tls://user:pass@host:587,
 # consolemail://…); EMAIL_BACKEND, when set, overrides the backend only.

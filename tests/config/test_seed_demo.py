@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.urls import reverse
 
+from config.management.commands.seed_demo import DEMO_PASSWORD
 from labelling.models import LabelStatus, Place, Porteur, PorteurKind, User
 from workflows.models import Application, State
 
@@ -27,11 +29,28 @@ def test_seed_demo_is_idempotent_and_matches_the_seeds(capsys):
     )
 
 
-def test_demo_accounts_sign_in_and_see_their_scope(client):
+def test_demo_accounts_sign_in_and_see_their_scope(client, rf):
     call_command("seed_demo")
-    user = authenticate(email="instructeur-05@estampille.test", password="Estampille-demo-2026")
+    # django-axes (first backend) needs the request to count attempts.
+    user = authenticate(
+        rf.post("/compte/connexion/"),
+        username="instructeur-05@estampille.test",
+        password=DEMO_PASSWORD,
+    )
     assert user is not None
-    client.force_login(user)
+    response = client.post(
+        reverse("login"),
+        {"username": "instructeur-05@estampille.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
     content = client.get("/lieux/").content.decode()
     assert "Briançon" in content
     assert "Ambert" not in content
+
+
+def test_the_demo_password_meets_the_password_rules():
+    from django.contrib.auth.password_validation import validate_password
+
+    call_command("seed_demo")
+    for user in User.objects.filter(email__endswith="@estampille.test"):
+        validate_password(DEMO_PASSWORD, user)

@@ -87,6 +87,30 @@ def test_prod_check_deploy_prints_no_warning():
     assert "WARNING" not in result.stderr
 
 
+def test_prod_secures_cookies_and_transport():
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.SECURE_HSTS_SECONDS, settings.SECURE_SSL_REDIRECT, "
+        "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+        "settings.SESSION_COOKIE_NAME, settings.X_FRAME_OPTIONS, settings.SECURE_REFERRER_POLICY, "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['upgrade-insecure-requests'], "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'], sep='|')"
+    )
+    out = run_python(code, env={**PROD_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.prod"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().split("|") == [
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "__Host-estampille-session",
+        "DENY",
+        "same-origin",
+        "True",
+        "[\"'self'\"]",
+    ]
+
+
 def test_prod_sends_e_mails_as_email_url_says_and_email_backend_overrides_the_backend():
     env = {**PROD_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.prod"}
     out = run_python(PRINT_SETTINGS, env=env)

@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "mot-de-passe-solide"
+CSP_VIOLATIONS: list[str] = []
 
 
 @pytest.fixture
@@ -48,6 +49,14 @@ def browser(monkeypatch, transactional_db):
 def signed_in(browser, live_server, user):
     page = browser.new_context(locale="fr-FR").new_page()
     page.set_default_timeout(20_000)
+    # What the Content-Security-Policy refuses, Chromium reports on the console.
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+        ),
+    )
     page.goto(f"{live_server.url}/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -190,3 +199,5 @@ def test_main_path_in_a_browser(live_server, browser):
     assert place.label_status == LabelStatus.LABELLED
     assert place.labelled_on == datetime.date.today()
     assert place.label_effective_on == datetime.date(2030, 1, 1)
+    # Every page of the path worked under the Content-Security-Policy.
+    assert CSP_VIOLATIONS == []

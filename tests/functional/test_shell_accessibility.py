@@ -29,7 +29,17 @@ def page(monkeypatch):
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        yield browser.new_page(locale="fr-FR")
+        page = browser.new_page(locale="fr-FR")
+        # What the Content-Security-Policy refuses, Chromium reports on the console.
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and page.csp_violations.append(message.text)
+            ),
+        )
+        yield page
         browser.close()
 
 
@@ -59,3 +69,19 @@ def test_instructor_signs_in_and_browses_accessible_pages(live_server, page):
     page.get_by_role("link", name="France Services de Tauves").click()
     assert page.get_by_role("heading", level=1).inner_text() == "France Services de Tauves"
     assert serious_violations(page) == []
+    # The DSFR's own JavaScript runs under the policy (it marks the page when it starts) and
+    # nothing was refused on the way.
+    assert page.locator("html").get_attribute("data-fr-js") == "true"
+    assert page.csp_violations == []
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Chromium absent")
+def test_the_public_self_check_updates_live_under_the_content_security_policy(live_server, page):
+    page.goto(f"{live_server.url}/verifier-mon-lieu/")
+    assert page.locator("html").get_attribute("data-fr-js") == "true"
+    before = page.locator("#selfcheck-results").inner_text()
+    page.locator("input[type=time]").first.fill("08:30")
+    page.wait_for_function(
+        "before => document.getElementById('selfcheck-results').innerText !== before", arg=before
+    )
+    assert page.csp_violations == []
