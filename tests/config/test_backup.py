@@ -11,6 +11,7 @@ from django.db import connection
 
 from config.backup import PostgresTarget
 from documents.services import store_supporting_document
+from tests.documents.conftest import readers
 from tests.documents.test_uploads import make_pdf
 from tests.factories import PlaceFactory, PorteurUserFactory
 from tests.workflows import factories as wf
@@ -36,6 +37,7 @@ def _some_data(settings) -> dict[str, bytes]:
         title="Attestation",
         uploaded_file=SimpleUploadedFile("attestation.pdf", make_pdf(2)),
         uploaded_by=PorteurUserFactory(porteur=place.porteur),
+        audience=readers(place),
     )
     root = Path(settings.MEDIA_ROOT)
     files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
