@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from labelling.bulk import insert_rows
 from labelling.conformity import Declaration, FieldError, InvalidDeclaration, validate_declaration
 from labelling.conformity.declaration import (
     Agent as AgentValue,
@@ -438,48 +439,50 @@ def _fill_place(
 
 
 def _create_children(written: list[tuple[Place, Declaration]]) -> None:
-    intervals, agents, presences = [], [], []
+    """The hours, agents, trainings and operators of written places. Agents are created as
+    instances (their trainings need their ids); the rest, tens of rows a place, as plain rows
+    (``insert_rows``: several times faster than ``bulk_create``)."""
+    intervals, presences = [], []
+    agents: list[Agent] = []
     agent_trainings: list[tuple[Agent, tuple[TrainingValue, ...]]] = []
     for place, declaration in written:
         for weekday, day in enumerate(declaration.opening_hours):
-            intervals.extend(
-                OpeningInterval(
-                    place=place, weekday=weekday, start_minute=s, end_minute=e, position=n
-                )
-                for n, (s, e) in enumerate(day)
-            )
+            intervals.extend((place.pk, weekday, s, e, n) for n, (s, e) in enumerate(day))
         for n, value in enumerate(declaration.agents):
             agent = Agent(place=place, name=value.name, fte=value.fte, position=n)
             agents.append(agent)
             agent_trainings.append((agent, value.trainings))
         presences.extend(
-            OperatorPresence(
-                place=place,
-                operator_id=entry.code,
-                label=entry.label or "",
-                presence=entry.presence,
-                convention_signed_on=entry.convention_signed_on,
-                position=n,
+            (
+                place.pk,
+                entry.code,
+                entry.label or "",
+                entry.presence,
+                entry.convention_signed_on,
+                n,
             )
             for n, entry in enumerate(declaration.operators)
         )
-    OpeningInterval.objects.bulk_create(intervals, batch_size=2000)
+    insert_rows(
+        OpeningInterval,
+        ["place_id", "weekday", "start_minute", "end_minute", "position"],
+        intervals,
+    )
     Agent.objects.bulk_create(agents, batch_size=2000)
-    Training.objects.bulk_create(
+    insert_rows(
+        Training,
+        ["agent_id", "kind", "operator_code", "completed_on", "position"],
         [
-            Training(
-                agent=agent,
-                kind=t.kind,
-                operator_code=t.operator or "",
-                completed_on=t.completed_on,
-                position=n,
-            )
+            (agent.pk, t.kind, t.operator or "", t.completed_on, n)
             for agent, trainings in agent_trainings
             for n, t in enumerate(trainings)
         ],
-        batch_size=2000,
     )
-    OperatorPresence.objects.bulk_create(presences, batch_size=2000)
+    insert_rows(
+        OperatorPresence,
+        ["place_id", "operator_id", "label", "presence", "convention_signed_on", "position"],
+        presences,
+    )
 
 
 @transaction.atomic

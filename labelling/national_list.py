@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from labelling.bulk import insert_rows
 from labelling.conformity.hours import MINUTES_PER_DAY, Interval, merge_intervals
 from labelling.models import LabelStatus, OpeningInterval, Place, PlaceFormat, PlaceKind
 from labelling.territories import code_error, resolve_commune_codes
@@ -602,16 +603,15 @@ def _import_batch(batch: Sequence[ListedPlace], resolved: dict, summary: ImportS
     rewritten = [place.pk for place, _ in new_hours if place.pk not in created_ids]
     if rewritten:
         OpeningInterval.objects.filter(place_id__in=rewritten).delete()
-    OpeningInterval.objects.bulk_create(
+    insert_rows(
+        OpeningInterval,
+        ["place_id", "weekday", "start_minute", "end_minute", "position"],
         [
-            OpeningInterval(
-                place=place, weekday=weekday, start_minute=start, end_minute=end, position=n
-            )
+            (place.pk, weekday, start, end, n)
             for place, hours in new_hours
             for weekday, day in enumerate(hours)
             for n, (start, end) in enumerate(day)
         ],
-        batch_size=2000,
     )
     summary.created += len(created)
     summary.updated += len(changed)
