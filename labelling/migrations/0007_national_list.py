@@ -4,6 +4,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def refuse_to_go_back(apps, schema_editor):
+    """Going back is possible only without what this migration allows: a place waiting for its
+    porteur, or labelled without a decision date (the national list gives the date of effect)."""
+    Place = apps.get_model("labelling", "Place")
+    if Place.objects.filter(porteur__isnull=True).exists() or Place.objects.filter(
+        labelled_on__isnull=True
+    ).exclude(label_status="candidate").exists():
+        raise RuntimeError(
+            "Des lieux importés de la liste nationale attendent leur porteur ou n'ont pas de date "
+            "de décision : rattachez-leur un porteur et une décision, ou supprimez-les, avant de "
+            "revenir avant labelling.0007."
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -73,4 +87,6 @@ class Migration(migrations.Migration):
             model_name='place',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('label_status', 'candidate'), _negated=True), ('porteur__isnull', False), _connector='OR'), name='place_in_project_has_porteur'),
         ),
+        # Reversed first when going back: a clear refusal rather than a failed constraint.
+        migrations.RunPython(migrations.RunPython.noop, refuse_to_go_back),
     ]
