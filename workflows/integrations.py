@@ -40,7 +40,7 @@ def version_code_in_force(on: datetime.date | None = None) -> str:
 
     version = version_in_force(on=on or today())
     if version is None:
-        from workflows.services import TransitionNotAllowed
+        from workflows.errors import TransitionNotAllowed
 
         raise TransitionNotAllowed("Aucune version du cahier des charges n'est en vigueur.")
     return version.code

@@ -1,14 +1,13 @@
 """The label application (dossier de candidature) and what its instruction produces.
 
-State changes go through `workflows.services` only; the viewflow process linked to each
-application records the tasks of the engine (see `workflows.flows`)."""
+Its state changes through the transitions of `workflows.lifecycle` only (fired by
+`workflows.services`); the stages, their deadlines and who acts in each are declared there."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from viewflow.workflow.models import Process
 
 
 class State(models.TextChoices):
@@ -34,24 +33,6 @@ OPEN_STATES = (
     State.PROPOSAL,
     State.DECISION,
 )
-FINAL_STATES = (State.LABELLED, State.REFUSED, State.WITHDRAWN, State.CLOSED)
-DECIDED_STATES = (State.LABELLED, State.REFUSED)
-# States where the préfecture is the one expected to act.
-PREFECTURE_STATES = (
-    State.SUBMITTED,
-    State.INSTRUCTION,
-    State.CONVENTIONS,
-    State.PROPOSAL,
-    State.DECISION,
-)
-# The stage (deadline key) of each state with a clock running.
-STAGE_OF_STATE = {
-    State.SUBMITTED: "completeness",
-    State.INSTRUCTION: "instruction",
-    State.CONVENTIONS: "conventions",
-    State.PROPOSAL: "proposal",
-    State.DECISION: "decision",
-}
 
 
 class Outcome(models.TextChoices):
@@ -118,6 +99,10 @@ class Application(models.Model):
     stage_deadline = models.DateField("échéance de l'étape", null=True, blank=True)
     # While the file is "à compléter", the clock stops: what was left is kept here.
     paused_remaining_days = models.IntegerField("jours restants (horloge arrêtée)", null=True)
+    # The instruction runs the review of the criteria and the consultation side by side: each
+    # ends with one of these facts, and the file moves on when both are recorded.
+    review_finished_at = models.DateTimeField("critères appréciés le", null=True, blank=True)
+    opinions_closed_at = models.DateTimeField("consultation close le", null=True, blank=True)
 
     proposed_outcome = models.CharField(
         "proposition", max_length=10, choices=Outcome.choices, blank=True
@@ -233,15 +218,6 @@ class Application(models.Model):
         if self.submitted_snapshot:
             return self.submitted_snapshot["declaration"]
         return self.draft_declaration
-
-
-class ApplicationProcess(Process):
-    """The viewflow process of one pass of an application through the flow (one per revision)."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="processes")
-
-    class Meta:
-        verbose_name = "processus de candidature"
 
 
 class Verdict(models.TextChoices):

@@ -77,12 +77,11 @@ class Actor:
     reach: Reach
 
     def allows(self, user: User, app: Application) -> bool:
-        return (
-            is_active_user(user)
-            and bool(self.who(user))
-            and self.reach.applies_to(user)
-            and self.reach.matches(user, app)
-        )
+        if not (is_active_user(user) and self.who(user) and self.reach.applies_to(user)):
+            return False
+        if self.reach.plain:
+            return self.reach.matches(user, app)
+        return Application.objects.filter(self.reach.q(user), pk=app.pk).exists()
 
     def __or__(self, other: Actor | AnyActor) -> AnyActor:
         return AnyActor((self,)) | other
@@ -134,6 +133,22 @@ PREFECTURE = Actor(
     "Seule la préfecture du département peut le faire.",
     who=lambda user: user.is_prefecture,
     reach=AS_PREFECTURE,
+)
+
+
+CONSULTED_OPERATOR = Actor(
+    "l'opérateur partenaire consulté",
+    "Seul l'opérateur partenaire consulté peut donner cet avis.",
+    who=lambda user: user.is_operator,
+    reach=Reach(
+        "l'opérateur partenaire consulté",
+        who=lambda user: user.is_operator,
+        # One opinion row asked of this operator (both lookups on the same row).
+        match={
+            "opinions__kind": lambda user: OpinionKind.OPERATEUR,
+            "opinions__operator_id": lambda user: user.operator_id,
+        },
+    ),
 )
 
 

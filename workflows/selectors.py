@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from documents import selectors as documents_selectors
-from labelling.models import User
+from labelling.models import Place, User
+from labelling.models.network import LabelStatus
+from labelling.selectors import places_visible_to
+from workflows import draft, integrations
 from workflows.deadlines import today
+from workflows.lifecycle import PREFECTURE_STATES
 from workflows.models import (
-    PREFECTURE_STATES,
+    OPEN_STATES,
     Application,
     ApplicationDocument,
     JournalEntry,
@@ -179,23 +183,6 @@ def pending_opinions(*, app: Application) -> QuerySet[Opinion]:
     return app.opinions.filter(answered_at__isnull=True)
 
 
-def has_open_task(app: Application, node_name: str) -> bool:
-    from viewflow.workflow.status import STATUS
-
-    from workflows.flows import ApplicationFlow
-    from workflows.models import ApplicationProcess
-
-    node = getattr(ApplicationFlow, node_name)
-    process_qs = ApplicationProcess.objects.filter(application=app, finished__isnull=True)
-    return process_qs.filter(
-        Exists(
-            node.flow_class.task_class.objects.filter(
-                process_id=OuterRef("pk"), flow_task=node, status=STATUS.NEW
-            )
-        )
-    ).exists()
-
-
 def shareable_documents(*, app: Application) -> list[ApplicationDocument]:
     """The documents of the file an instructor may show a consulted operator: all but what the
     préfecture writes for itself (the rapport)."""
@@ -218,4 +205,35 @@ def opinions_for_operator(*, user: User) -> QuerySet[Opinion]:
         opinions_in_scope(user)
         .select_related("application__place__commune", "application__porteur", "operator")
         .order_by("answered_at", "due_on")
+    )
+
+
+# --- what the file holds, read for pages and services ------------------------------------------
+
+
+def current_criteria(app: Application) -> list[dict]:
+    """The automatic results of the declaration under instruction (after any correction),
+    with the labels of the version's criteria: dicts with code, status, message, reference,
+    label."""
+    snapshot = list((app.submitted_snapshot or {}).get("conformity", {}).get("criteria", []))
+    if not app.conformity_report_id:
+        return snapshot
+    results = app.conformity_report.results
+    criteria = results.get("criteria", []) if isinstance(results, dict) else results
+    labels = {c["code"]: c.get("label", "") for c in snapshot}
+    return [{**c, "label": c.get("label") or labels.get(c["code"]) or c["code"]} for c in criteria]
+
+
+def live_check(app: Application) -> integrations.ConformityOutcome:
+    """The conformity of the draft as it stands, against the version of the file."""
+    raw = draft.for_check(app.draft_declaration, on=today())
+    return integrations.check_declaration(raw, version_code=app.version_code)
+
+
+def candidate_places_without_application(*, user: User) -> QuerySet[Place]:
+    """The porteur's places still in project that no open application covers."""
+    return (
+        places_visible_to(user=user)
+        .filter(porteur_id=user.porteur_id, label_status=LabelStatus.CANDIDATE)
+        .exclude(applications__state__in=OPEN_STATES)
     )

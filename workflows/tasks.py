@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from labelling.models import Role, User
 from workflows.deadlines import today
+from workflows.lifecycle import PREFECTURE_STATES
 from workflows.models import (
-    PREFECTURE_STATES,
     Application,
     JournalEntry,
     Message,

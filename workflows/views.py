@@ -40,6 +40,7 @@ from workflows.forms import (
     SupportingDocumentForm,
     agent_initial,
 )
+from workflows.lifecycle import ApplicationLifecycle, help_sections
 from workflows.models import Action, Application, DocumentRole, Outcome, State
 
 PAGE_SIZE = 50
@@ -108,7 +109,12 @@ def _action_page(
 
 
 def help_stages(request: HttpRequest) -> HttpResponse:
-    return render(request, "workflows/help_stages.html", {"title": "Les étapes d'une candidature"})
+    sections, all_along = help_sections()
+    return render(
+        request,
+        "workflows/help_stages.html",
+        {"title": "Les étapes d'une candidature", "sections": sections, "all_along": all_along},
+    )
 
 
 # --- porteur: drafting --------------------------------------------------------------------
@@ -125,7 +131,7 @@ def porteur_applications(request: HttpRequest) -> HttpResponse:
         {
             "title": "Mes candidatures",
             "applications": apps,
-            "candidate_places": services.candidate_places_without_application(
+            "candidate_places": selectors.candidate_places_without_application(
                 user=request.user
             ).order_by("name"),
         },
@@ -146,7 +152,7 @@ def application_start(request: HttpRequest) -> HttpResponse:
 
 
 def _step_context(app: Application, step: str) -> dict:
-    check = services.live_check(app)
+    check = selectors.live_check(app)
     index = draft.STEP_SLUGS.index(step)
     return {
         "app": app,
@@ -288,7 +294,7 @@ def draft_submit(request: HttpRequest, application_id) -> HttpResponse:
                 operator_names=dict(Operator.objects.values_list("code", "name")),
             ),
             "supporting": app.documents.filter(role=DocumentRole.SUPPORTING),
-            "check": services.live_check(app),
+            "check": selectors.live_check(app),
         },
     )
 
@@ -302,7 +308,8 @@ def application_detail(request: HttpRequest, application_id) -> HttpResponse:
     user = request.user
     is_prefecture = user.is_prefecture
     reviews = {r.criterion_code: r for r in app.reviews.filter(revision=app.revision)}
-    criteria = [{**c, "review": reviews.get(c["code"])} for c in services.current_criteria(app)]
+    criteria = [{**c, "review": reviews.get(c["code"])} for c in selectors.current_criteria(app)]
+    lifecycle = ApplicationLifecycle(app)
     links = selectors.document_links(user=user, app=app)
     thread = selectors.messages_for(app=app)
     for message in thread:
@@ -324,8 +331,9 @@ def application_detail(request: HttpRequest, application_id) -> HttpResponse:
         "trackings": list(app.convention_trackings.select_related("operator")),
         "message_form": MessageForm(),
         "note_form": NoteForm(),
-        "opinions_open": is_prefecture and selectors.has_open_task(app, "opinions"),
-        "review_open": is_prefecture and selectors.has_open_task(app, "review"),
+        # « Ce que vous pouvez faire » and the links inside the page: from the table.
+        "offers": lifecycle.offers(user),
+        "can": lifecycle.may(user),
         "declaration": draft.describe(
             app.declaration,
             operator_names=dict(Operator.objects.values_list("code", "name")),
@@ -387,7 +395,7 @@ def review(request: HttpRequest, application_id) -> HttpResponse:
         raise PermissionDenied(permissions.INSTRUCTOR.refusal)
     existing = {r.criterion_code: r for r in app.reviews.filter(revision=app.revision)}
     rows = []
-    for criterion in services.current_criteria(app):
+    for criterion in selectors.current_criteria(app):
         current = existing.get(criterion["code"])
         initial = (
             {
@@ -618,7 +626,7 @@ def convention_status(request: HttpRequest, application_id, operator_code: str) 
 @login_required
 def proposal(request: HttpRequest, application_id) -> HttpResponse:
     app = _application(request, application_id)
-    form = ProposalForm(request.POST or None, criteria=services.current_criteria(app))
+    form = ProposalForm(request.POST or None, criteria=selectors.current_criteria(app))
     if (
         request.method == "POST"
         and form.is_valid()

@@ -7,7 +7,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
-from workflows import services
+from workflows import selectors, services
 from workflows.models import Application, Outcome, State, TrackingStatus
 
 
@@ -106,7 +106,7 @@ def review_all(app: Application, instructor) -> None:
         application_id=app.pk,
         reviews=[
             {"code": c["code"], "verdict": c["status"], "comment": "", "justification": ""}
-            for c in services.current_criteria(app)
+            for c in selectors.current_criteria(app)
         ],
     )
 

@@ -1,21 +1,19 @@
-"""Transitions through the services: states, journal, deadlines, viewflow tasks, documents."""
+"""Transitions through the services: states, facts, journal, deadlines, documents."""
 
 import datetime
 
 import pytest
-from viewflow.workflow.status import PROCESS, STATUS
 
 from labelling.declarations import export_declaration
 from labelling.models import Convention, ConventionStatus, Place
 from labelling.models.network import LabelStatus
 from tests.factories import InstructeurFactory, PorteurUserFactory, SignataireFactory
 from tests.workflows import factories as wf
-from workflows import services
+from workflows import selectors, services
 from workflows.deadlines import today
-from workflows.flows import ApplicationFlow
+from workflows.lifecycle import ApplicationLifecycle
 from workflows.models import (
     Action,
-    ApplicationProcess,
     ConventionTracking,
     Outcome,
     State,
@@ -25,17 +23,29 @@ from workflows.models import (
 pytestmark = pytest.mark.django_db
 
 
-def open_tasks(app):
-    process = ApplicationProcess.objects.filter(application=app).order_by("-created").first()
-    return sorted(t.flow_task.name for t in process.task_set.filter(status=STATUS.NEW))
+def may(app, name, user) -> bool:
+    """What the table lets this user do on the file as it is now."""
+    app.refresh_from_db()
+    return ApplicationLifecycle(app).allows(name, user)
 
 
-def test_start_creates_draft_and_viewflow_process():
+def open_branches(app) -> list[str]:
+    """The branches of the instruction whose fact is not recorded yet."""
+    app.refresh_from_db()
+    return sorted(
+        name
+        for name, fact in (("opinions", app.opinions_closed_at), ("review", app.review_finished_at))
+        if fact is None
+    )
+
+
+def test_start_creates_a_draft_its_porteur_submits():
     user = PorteurUserFactory()
     app = services.start_application(user=user)
     assert app.state == State.DRAFT
     assert app.place is None
-    assert open_tasks(app) == ["draft"]
+    assert may(app, "submit", user) and may(app, "edit_draft", user)
+    assert not may(app, "complete", InstructeurFactory(departement_id="63"))
     assert list(app.journal.values_list("action", flat=True)) == [Action.CREATE]
 
 
@@ -67,7 +77,7 @@ def test_submission_freezes_a_snapshot_and_requests_an_acknowledgement(
     assert app.submitted_snapshot["conformity"]["conform"] is True
     assert app.conformity_report is not None
     assert app.stage_deadline == today() + datetime.timedelta(days=15)
-    assert open_tasks(app) == ["completeness"]
+    assert may(app, "complete", instructor) and may(app, "request_more", instructor)
     assert app.documents.filter(kind="accuse_reception").count() == 1
     # The instructors of the département are told a file arrived.
     assert any(instructor.email in m.to for m in mailoutbox)
@@ -99,13 +109,13 @@ def test_request_for_more_stops_the_clock_and_resubmission_resumes_it():
     assert app.state == State.INCOMPLETE
     assert app.paused_remaining_days == 9
     assert app.stage_deadline is None
-    assert open_tasks(app) == ["resubmission"]
+    assert may(app, "submit", wf.porteur_of(app)) and not may(app, "complete", instructor)
     services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
     app.refresh_from_db()
     assert app.state == State.SUBMITTED
     assert app.stage_deadline == today() + datetime.timedelta(days=9)
     assert app.paused_remaining_days is None
-    assert open_tasks(app) == ["completeness"]
+    assert may(app, "complete", instructor)
     # Repeatable.
     services.request_completion(user=instructor, application_id=app.pk, message="Encore.")
     services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
@@ -115,7 +125,7 @@ def test_request_for_more_stops_the_clock_and_resubmission_resumes_it():
 def test_instruction_splits_into_review_and_opinions_then_joins():
     instructor = InstructeurFactory(departement_id="63")
     app = wf.in_instruction(instructor=instructor)
-    assert open_tasks(app) == ["opinions", "review"]
+    assert open_branches(app) == ["opinions", "review"]
     opinion = services.request_opinion(
         user=instructor,
         application_id=app.pk,
@@ -136,14 +146,20 @@ def test_instruction_splits_into_review_and_opinions_then_joins():
     services.close_opinions(user=instructor, application_id=app.pk)
     app.refresh_from_db()
     assert app.state == State.INSTRUCTION
-    assert open_tasks(app) == ["review"]
+    assert open_branches(app) == ["review"]
+    assert not may(app, "request_opinion", instructor)  # the consultation is closed
     with pytest.raises(services.InvalidInput):
         services.finish_review(user=instructor, application_id=app.pk)
     wf.review_all(app, instructor)
     services.finish_review(user=instructor, application_id=app.pk)
     app.refresh_from_db()
     assert app.state == State.CONVENTIONS
-    assert open_tasks(app) == ["conventions"]
+    assert open_branches(app) == []
+    assert may(app, "finish_conventions", instructor)
+    # One journal entry moves the file, with the action that completed the instruction.
+    assert list(
+        app.journal.filter(to_state=State.CONVENTIONS).values_list("action", flat=True)
+    ) == [Action.FINISH_REVIEW]
     assert ConventionTracking.objects.filter(application=app).count() == 9
 
 
@@ -195,7 +211,7 @@ def test_conventions_stage_ends_when_none_is_awaited():
     services.finish_conventions(user=instructor, application_id=app.pk)
     app.refresh_from_db()
     assert app.state == State.PROPOSAL
-    assert open_tasks(app) == ["proposal"]
+    assert may(app, "propose", instructor)
 
 
 def test_label_path_ends_with_the_place_labelled():
@@ -206,9 +222,10 @@ def test_label_path_ends_with_the_place_labelled():
     assert app.place.labelled_on == today()
     assert app.place.label_effective_on == datetime.date(2030, 1, 1)
     assert app.documents.filter(kind="arrete_labellisation").count() == 1
-    process = app.processes.get()
-    assert process.status == PROCESS.DONE
-    assert process.task_set.filter(flow_task=ApplicationFlow.labelled).exists()
+    sign = app.journal.get(action=Action.SIGN)
+    assert (sign.from_state, sign.to_state) == (State.DECISION, State.LABELLED)
+    assert may(app, "reopen", SignataireFactory(departement_id="63"))
+    assert ApplicationLifecycle(app).offers(InstructeurFactory(departement_id="63")) == []
 
 
 def test_labelling_writes_the_instructed_declaration_and_conventions_into_the_place():
@@ -244,7 +261,7 @@ def test_refusal_names_failed_criteria_and_place_stays_candidate():
     assert app.decision_reasons == "Pas de bureau fermé."
     assert app.place.label_status == LabelStatus.CANDIDATE
     assert app.documents.filter(kind="refus").count() == 1
-    assert app.processes.get().task_set.filter(flow_task=ApplicationFlow.refused).exists()
+    assert app.journal.get(action=Action.SIGN).to_state == State.REFUSED
 
 
 def test_the_proposer_cannot_sign():
@@ -269,13 +286,15 @@ def test_the_proposer_cannot_sign():
         app.save()
 
 
-def test_withdrawal_cancels_the_process():
-    app = wf.in_instruction()
+def test_withdrawal_ends_the_file():
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_instruction(instructor=instructor)
     services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Projet abandonné.")
     app.refresh_from_db()
     assert app.state == State.WITHDRAWN
     assert app.closing_reason == "Projet abandonné."
-    assert app.processes.get().status == PROCESS.CANCELED
+    assert ApplicationLifecycle(app).offers(instructor) == []
+    assert ApplicationLifecycle(app).offers(wf.porteur_of(app)) == []
     with pytest.raises(services.TransitionNotAllowed):
         services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Encore")
 
@@ -298,7 +317,7 @@ def test_instructor_closes_an_abandoned_file():
     )
     app.refresh_from_db()
     assert app.state == State.CLOSED
-    assert app.processes.get().status == PROCESS.CANCELED
+    assert ApplicationLifecycle(app).offers(instructor) == []
 
 
 def test_reopening_starts_a_new_revision_and_keeps_signed_documents():
@@ -310,8 +329,7 @@ def test_reopening_starts_a_new_revision_and_keeps_signed_documents():
     assert app.revision == 2
     assert app.decided_by is None
     assert app.documents.filter(kind="arrete_labellisation", revision=1).count() == 1
-    assert app.processes.count() == 2
-    assert open_tasks(app) == ["opinions", "review"]
+    assert open_branches(app) == ["opinions", "review"]  # a new pass: both to do again
     # The place keeps its label until a new decision.
     assert app.place.label_status == LabelStatus.LABELLED
 
@@ -339,17 +357,18 @@ def test_correction_keeps_both_values_and_reruns_conformity():
     assert (review.automatic_status, review.verdict) == ("fail", "fail")
 
 
-def test_assignment_sets_the_owner_of_open_tasks():
+def test_assignment_gives_the_file_to_an_instructor_of_the_prefecture():
     instructor = InstructeurFactory(departement_id="63")
     other = InstructeurFactory(departement_id="63")
     app = wf.in_instruction(instructor=instructor)
     services.assign(user=instructor, application_id=app.pk, assignee_id=other.pk)
     app.refresh_from_db()
     assert app.assigned_to == other
-    process = app.processes.get()
-    assert set(process.task_set.filter(status=STATUS.NEW).values_list("owner", flat=True)) == {
-        other.pk
-    }
+    entry = app.journal.get(action=Action.ASSIGN)
+    assert entry.private and entry.data == {"assignee": other.pk}
+    # « Prendre le dossier » is offered to the others, not to the one who has it.
+    assert "take" not in [o.name for o in ApplicationLifecycle(app).offers(other)]
+    assert "take" in [o.name for o in ApplicationLifecycle(app).offers(instructor)]
     with pytest.raises(services.InvalidInput):
         services.assign(
             user=instructor,
@@ -358,19 +377,20 @@ def test_assignment_sets_the_owner_of_open_tasks():
         )
 
 
-def test_withdrawal_while_one_instruction_branch_waits_at_the_join():
+def test_withdrawal_while_one_instruction_branch_waits_for_the_other():
     instructor = InstructeurFactory(departement_id="63")
     app = wf.in_instruction(instructor=instructor)
     services.close_opinions(user=instructor, application_id=app.pk)
     services.withdraw(user=wf.porteur_of(app), application_id=app.pk, reason="Fusion de lieux.")
-    process = app.processes.get()
-    assert process.status == PROCESS.CANCELED
-    assert not process.task_set.filter(status__in=[STATUS.NEW, STATUS.STARTED]).exists()
+    app.refresh_from_db()
+    assert app.state == State.WITHDRAWN
+    with pytest.raises(services.TransitionNotAllowed):
+        services.finish_review(user=instructor, application_id=app.pk)
 
 
 def test_live_check_reports_missing_fields_of_an_unfinished_draft():
     app = services.start_application(user=PorteurUserFactory())
-    outcome = services.live_check(app)
+    outcome = selectors.live_check(app)
     assert not outcome.valid
     assert any("site" in error.path for error in outcome.errors)
 
@@ -387,7 +407,7 @@ def test_signataire_sends_the_proposal_back_then_signs_a_new_one():
     app.refresh_from_db()
     assert app.state == State.PROPOSAL
     assert app.proposed_by is None
-    assert open_tasks(app) == ["proposal"]
+    assert may(app, "propose", instructor)
     services.propose(
         user=instructor,
         application_id=app.pk,

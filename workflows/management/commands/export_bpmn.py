@@ -1,36 +1,35 @@
-"""Export the application flow as BPMN 2.0 XML (or SVG), from viewflow's own chart.
+"""Export the application's lifecycle, drawn from its transition table (workflows.lifecycle):
+BPMN 2.0 XML with its diagram (default), or DOT for Graphviz (viewflow's fsm.chart).
 
-Same as `manage.py flowexport workflows/flows.ApplicationFlow --format bpmn`, with a default
-flow and an output file option."""
+    python manage.py export_bpmn -o docs/candidature.bpmn
+    python manage.py export_bpmn --format dot | dot -Tsvg > candidature.svg
+"""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from viewflow.workflow import chart
 
-from workflows.flows import ApplicationFlow
+from workflows import diagrams
 
 
 class Command(BaseCommand):
-    help = "Exporte le circuit de candidature au format BPMN 2.0 (ou SVG)."
+    help = "Exporte le circuit de candidature (table des transitions) en BPMN 2.0 ou en DOT."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["bpmn", "svg"], default="bpmn")
+        parser.add_argument("--format", choices=["bpmn", "dot"], default="bpmn")
         parser.add_argument(
             "--output", "-o", help="Fichier de sortie (par défaut : la sortie standard)."
         )
 
     def handle(self, *args, **options):
-        if options["format"] == "bpmn":
-            grid = chart.calc_layout_data(
-                ApplicationFlow, edge_start_gap_size=0, edge_end_gap_size=0
-            )
-            result = chart.grid_to_bpmn(grid)
-        else:
-            result = chart.grid_to_svg(chart.calc_layout_data(ApplicationFlow))
-        if options["output"]:
-            try:
-                with open(options["output"], "w", encoding="utf-8") as output:
-                    output.write(result)
-            except OSError as exc:
-                raise CommandError(f"Écriture impossible : {exc}") from exc
-        else:
+        result = diagrams.bpmn() if options["format"] == "bpmn" else diagrams.dot()
+        if not options["output"]:
             self.stdout.write(result)
+            return
+        path = Path(options["output"])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(result, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Écriture impossible de {path} : {exc}") from exc
+        self.stdout.write(f"Circuit de candidature écrit dans {path}.")
