@@ -1,4 +1,6 @@
-"""The only place where workflows calls the conformity engine and the documents app.
+"""Where workflows calls the conformity engine (and the upload checks of the documents app).
+The services ask the documents app for documents through `documents.services` directly
+(`workflows.services.common`): reads never reach them.
 
 Imports are local so that Django starts even while those apps load, and so that the calls can
 be replaced in one place."""
@@ -101,42 +103,6 @@ def record_report(*, raw: dict, version_code: str, place=None, checked_by=None, 
         checked_by=checked_by,
         process=process,
     )
-
-
-def request_document(
-    *, kind: str, place, subject_key: str, context: dict, audience, requested_by=None
-):
-    from documents.services import request_document as _request
-
-    return _request(
-        kind=kind,
-        place=place,
-        subject_key=subject_key,
-        context=context,
-        audience=audience,
-        requested_by=requested_by,
-    )
-
-
-def store_supporting_document(
-    *, place, subject_key: str, title: str, uploaded_file, uploaded_by, audience
-):
-    from documents.services import store_supporting_document as _store
-
-    return _store(
-        place=place,
-        subject_key=subject_key,
-        title=title,
-        uploaded_file=uploaded_file,
-        uploaded_by=uploaded_by,
-        audience=audience,
-    )
-
-
-def share_document(obj, *, audience, replace: bool = False) -> None:
-    from documents.services import share_document as _share
-
-    _share(obj, audience=audience, replace=replace)
 
 
 def validate_upload(uploaded_file) -> None:

@@ -14,7 +14,6 @@ from labelling.models.network import LabelStatus
 from labelling.selectors import places_visible_to
 from workflows import draft, integrations
 from workflows.deadlines import today
-from workflows.lifecycle import PREFECTURE_STATES
 from workflows.models import (
     OPEN_STATES,
     Application,
@@ -35,7 +34,8 @@ def _with_overdue(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.annotate(
         overdue=Case(
             When(
-                Q(state__in=PREFECTURE_STATES, stage_deadline__lt=today()),
+                # Only a stage with a clock has a deadline (workflows.lifecycle.STAGES).
+                Q(stage_deadline__lt=today()),
                 then=Value(True),
             ),
             default=Value(False),

@@ -138,7 +138,7 @@ def test_a_failure_after_the_state_changed_rolls_everything_back(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("documents indisponibles")
 
-    monkeypatch.setattr(common.integrations, "request_document", broken)
+    monkeypatch.setattr(common.documents, "request_document", broken)
     with pytest.raises(RuntimeError):
         services.propose(
             user=instructor,

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from documents import services as documents
 from labelling.models import User
-from workflows import integrations, permissions, selectors
+from workflows import permissions, selectors
 from workflows.errors import InvalidInput
 from workflows.fsm import Run
 from workflows.fsm import transition as _transition
@@ -115,7 +116,7 @@ def request_document(
 ) -> ApplicationDocument:
     """Ask the documents app for a document of this file, read by the audience the file's
     policy gives it (`workflows.permissions.document_readers`)."""
-    document = integrations.request_document(
+    document = documents.request_document(
         kind=kind,
         place=app.place,
         subject_key=f"application:{app.pk}:r{app.revision}:{suffix}",
@@ -147,7 +148,7 @@ def store_piece(
 ) -> ApplicationDocument:
     """Keep an uploaded file of this file (a piece, an attachment, a convention), read by those
     who read the file."""
-    piece = integrations.store_supporting_document(
+    piece = documents.store_supporting_document(
         place=app.place,
         subject_key=f"application:{app.pk}:{subject}",
         title=title,

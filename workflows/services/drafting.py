@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from documents import services as documents
 from labelling.declarations import export_declaration
 from labelling.models import Place, User
 from labelling.territories import UnknownCommune, resolve_commune_code
@@ -153,7 +154,7 @@ def submit_application(*, user: User, application_id, justification: str = "") -
         pieces = list(app.documents.filter(role=DocumentRole.SUPPORTING).select_related("piece"))
         # The département is settled now: the pieces are read by this file's readers only.
         for row in pieces:
-            integrations.share_document(
+            documents.share_document(
                 row.piece, audience=permissions.file_readers(app), replace=True
             )
         app.submitted_snapshot = {

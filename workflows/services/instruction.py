@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from documents import services as documents
 from labelling.models import Operator, User
 from workflows import draft, integrations, permissions, selectors
 from workflows.deadlines import deadline_for, today
@@ -193,7 +194,7 @@ def request_opinion(
         )
         opinion.shared_documents.set(shared)
         for row in shared:
-            integrations.share_document(
+            documents.share_document(
                 row.document or row.piece, audience=permissions.operator_readers(opinion)
             )
         run.fire(
