@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tests.workflows import factories as wf
 from workflows import services
+from workflows.fsm import step_of
 from workflows.lifecycle import ApplicationLifecycle
 from workflows.models import Application, Opinion, State
 from workflows.permissions import may_view
@@ -195,6 +196,52 @@ def _outcome(call) -> str:
         return "pas maintenant"
 
 
+def _users(app):
+    return {
+        "porteur": wf.porteur_of(app),
+        "autre porteur": PorteurUserFactory(),
+        "instructeur 63": InstructeurFactory(departement_id="63"),
+        "instructeur 05": InstructeurFactory(departement_id="05"),
+        "signataire 63": SignataireFactory(departement_id="63"),
+        "opérateur consulté": OperateurUserFactory(operator=Operator.objects.get(pk="caf")),
+        "autre opérateur": OperateurUserFactory(operator=Operator.objects.get(pk="msa")),
+        "national": UserFactory(),
+    }
+
+
+@pytest.mark.parametrize("state", list(BUILDERS), ids=[s.value for s in BUILDERS])
+def test_every_page_answers_as_the_table_says(client, state):
+    """A page of a file: 404 outside the user's scope (as a missing file), 403 with the
+    table's refusal in scope, back to the file when not possible now, else the page."""
+    app = BUILDERS[state]()
+    app.refresh_from_db()
+    wrong = []
+    for role, user in _users(app).items():
+        client.force_login(user)
+        lifecycle = ApplicationLifecycle(app)
+        detail = client.get(reverse("workflows:application_detail", args=[app.pk]))
+        if detail.status_code != (200 if may_view(user, app) else 404):
+            wrong.append(f"{role}: page du dossier {detail.status_code}")
+        for name in ApplicationLifecycle.names():
+            transition = ApplicationLifecycle.transitions_named(name)[0]
+            meta = step_of(transition)
+            if not meta.view or meta.post:
+                continue
+            url = reverse(meta.view, args=[app.pk, *meta.url_args])
+            if not may_view(user, app):
+                expected = 404
+            elif lifecycle.refusal(name, user) is not None:
+                expected = 403
+            elif lifecycle.unmet(name) is not None:
+                expected = 302
+            else:
+                expected = 200
+            got = client.get(url).status_code
+            if got != expected:
+                wrong.append(f"{state.value} × {role} × {name}: {got}, la table dit {expected}")
+    assert wrong == []
+
+
 @pytest.mark.parametrize("state", list(BUILDERS), ids=[s.value for s in BUILDERS])
 def test_every_stage_role_and_transition_as_the_table_says(state):
     app = BUILDERS[state]()
@@ -211,16 +258,7 @@ def test_every_stage_role_and_transition_as_the_table_says(state):
             due_on=datetime.date.today() + datetime.timedelta(days=10),
             requested_by=InstructeurFactory(departement_id="63"),
         )
-    users = {
-        "porteur": wf.porteur_of(app),
-        "autre porteur": PorteurUserFactory(),
-        "instructeur 63": InstructeurFactory(departement_id="63"),
-        "instructeur 05": InstructeurFactory(departement_id="05"),
-        "signataire 63": SignataireFactory(departement_id="63"),
-        "opérateur consulté": OperateurUserFactory(operator=Operator.objects.get(pk="caf")),
-        "autre opérateur": OperateurUserFactory(operator=Operator.objects.get(pk="msa")),
-        "national": UserFactory(),
-    }
+    users = _users(app)
     calls = _calls(colleague=InstructeurFactory(departement_id="63"))
     assert set(calls) | AUTOMATIC == set(ApplicationLifecycle.names())
     wrong, seen = [], set()

@@ -442,3 +442,34 @@ def test_porteur_applies_for_one_of_its_places_in_project(client):
     assert 'value="Projet de France Services de Névache"' in lieu
     listing = client.get(reverse("workflows:porteur_applications")).content.decode()
     assert '<option value="' + str(place.pk) not in listing
+
+
+def test_next_is_followed_only_within_the_site(client):
+    instructor = InstructeurFactory(departement_id="63")
+    client.force_login(instructor)
+    app = wf.submitted()
+    response = client.post(url("take", app), {"next": "https://exemple.invalid/"})
+    assert response.url == url("application_detail", app)
+    other = wf.submitted()
+    response = client.post(url("take", other), {"next": "/instruction/?tri=depot"})
+    assert response.url == "/instruction/?tri=depot"
+    response = client.post(
+        reverse("workflows:queue_take"), {"dossiers": [str(app.pk)], "next": "//exemple.invalid"}
+    )
+    assert response.url == reverse("workflows:queue")
+
+
+def test_a_form_page_keeps_what_was_typed_when_the_service_refuses(client):
+    instructor = InstructeurFactory(departement_id="63")
+    app = wf.in_proposal(instructor=instructor)
+    client.force_login(instructor)
+    response = client.post(
+        url("proposal", app), {"outcome": "label", "reasons": "Tout est conforme."}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Indiquez la date d&#x27;effet proposée." in page
+    assert 'aria-describedby="id_effective_on-messages"' in page
+    assert "Tout est conforme." in page
+    app.refresh_from_db()
+    assert app.state == State.PROPOSAL
