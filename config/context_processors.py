@@ -24,10 +24,12 @@ def navigation(request: HttpRequest) -> dict:
         if user.is_national:
             items.append({"label": "Cahier des charges", "url": reverse("labelling:version_list")})
     else:
+        items.append({"label": "Trouver une France Services", "url": reverse("public:directory")})
         items.append(
             {"label": "Mon lieu peut-il être labellisé ?", "url": reverse("labelling:selfcheck")}
         )
     items.append({"label": "Les étapes d'une candidature", "url": reverse("workflows:help_stages")})
+    items.append({"label": "Données ouvertes", "url": reverse("public:opendata")})
     current = request.path
     for item in items:
         item["active"] = item["url"] == current

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from labelling import views as labelling_views
+from labelling import public_views
 
 urlpatterns = [
-    path("", labelling_views.home, name="home"),
+    path("", public_views.home, name="home"),
+    path("", include("labelling.public_urls")),
     path("compte/", include("config.auth_urls")),
     path("api/v1/", include("labelling.api_urls")),
     path("", include("labelling.urls")),

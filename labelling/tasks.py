@@ -69,3 +69,12 @@ def compute_impact_run(run_id: str) -> None:
         results=results,
         finished_at=timezone.now(),
     )
+
+
+@shared_task(acks_late=True)
+def publish_opendata_files() -> list[str]:
+    """Publish today's open-data files (``labelling.opendata.publish_opendata``); a retried run
+    publishes them again, which changes nothing but their date of production."""
+    from labelling.opendata import publish_opendata
+
+    return [record.file.name for record in publish_opendata()]

@@ -245,6 +245,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 from workflows.schedule import BEAT_SCHEDULE as WORKFLOWS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
+from labelling.schedule import BEAT_SCHEDULE as LABELLING_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(LABELLING_BEAT_SCHEDULE)
 # Documents left pending or running (a worker lost, a broker restarted) are sent again.
 CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
     "task": "documents.requeue_stale_documents",

@@ -17,6 +17,7 @@ from .network import (
     Training,
     TrainingKind,
 )
+from .opendata import OpenDataFile, OpenDataFormat, PlaceIdentifier
 from .referential import ConformityReport, Criterion, Version
 from .territories import (
     EPCI,
@@ -41,11 +42,14 @@ __all__ = [
     "Departement",
     "DepartementKind",
     "LabelStatus",
+    "OpenDataFile",
+    "OpenDataFormat",
     "OpeningInterval",
     "Operator",
     "OperatorPresence",
     "Place",
     "PlaceFormat",
+    "PlaceIdentifier",
     "PlaceKind",
     "Porteur",
     "PorteurKind",

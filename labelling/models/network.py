@@ -142,6 +142,12 @@ class Place(models.Model):
     class Meta:
         verbose_name = "lieu"
         ordering = ["name"]
+        indexes = [
+            # The public directory: the places in force inside a bounding box (« près de moi »).
+            models.Index(
+                fields=["label_status", "latitude", "longitude"], name="place_status_position"
+            ),
+        ]
         constraints = [
             # A labelled place has the date of its decision, or at least the date of effect of
             # its label (all the national list gives).
