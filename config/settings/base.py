@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "labelling",
     "workflows",
     "documents",
@@ -277,4 +281,42 @@ LOGGING = {
         # django-axes reports every sign-in at INFO; its lockout warnings are kept.
         "axes": {"level": "WARNING"},
     },
+}
+
+# --- REST API (/api/v1/: config/api_urls.py, labelling/rest.py, workflows/rest.py) ---
+# Read-only, JSON only (no browsable API: its pages carry inline scripts). Public endpoints (the
+# places in force, the published versions) need no account; the others a token
+# (« Authorization: Token … », made on /compte/jeton-api/) or the session. Requests are
+# throttled per network address (anonymous) and per user; errors are French JSON.
+API_PUBLIC_RATE = env("API_PUBLIC_RATE", default="120/min")
+API_USER_RATE = env("API_USER_RATE", default="600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"public": API_PUBLIC_RATE, "user": API_USER_RATE},
+    "EXCEPTION_HANDLER": "labelling.rest.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # « ?format= » filters places by format; it never picks a renderer.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Estampille",
+    "DESCRIPTION": (
+        "Lieux France Services en vigueur et versions du cahier des charges (sans compte, "
+        "données sous Licence Ouverte 2.0) ; dossiers de candidature et décisions (avec un jeton, "
+        'selon les mêmes droits que les pages). Erreurs en JSON : {"detail", "code"}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
