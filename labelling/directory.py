@@ -7,6 +7,10 @@ opening hours read.
   directory, the open data and the public API show these places and no other.
 - ``weekly_hours(place)``: seven days, Monday first, each the merged intervals in minutes.
 - ``hours_in_words(hours)``: « 9 h – 12 h, 13 h 30 – 17 h » per day, as a person reads them.
+- ``search_directory(query=…, latitude=…, longitude=…, commune_code=…)``: the places in force
+  matching what a visitor typed (département, postcode, commune, else a place's name) or around
+  a position, nearest first with the straight-line distance (``haversine_km``) whenever there
+  is a point to measure from; a ``Search`` whose ``page(n)`` loads 20 places in two queries.
 """
 
 from __future__ import annotations
