@@ -223,3 +223,16 @@ def test_geolocation_is_only_asked_on_a_click():
     ).read_text()
     before_click, _, after_click = script.partition('addEventListener("click"')
     assert "getCurrentPosition" not in before_click and "getCurrentPosition" in after_click
+
+
+def test_only_the_map_pages_may_load_openstreetmap_tiles(client, network):
+    def policy(url):
+        header = client.get(url)["Content-Security-Policy"]
+        return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+    directory = policy(reverse("public:directory"))
+    place = policy(reverse("public:place", args=[network["ambert"].pk]))
+    assert "https://tile.openstreetmap.org" in directory["img-src"]
+    assert "https://tile.openstreetmap.org" in place["img-src"]
+    assert "openstreetmap" not in policy("/")["img-src"]
+    assert "openstreetmap" not in directory["script-src"] + directory["connect-src"]

@@ -141,3 +141,9 @@ def test_conformity_check_keeps_its_contract(client):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"] is not None
+
+
+def test_the_api_writes_nothing(client, places):
+    for url in (PLACES, "/api/v1/versions/", "/api/v1/applications/"):
+        response = client.post(url, data={}, content_type="application/json")
+        assert response.status_code in (401, 403, 405), url
