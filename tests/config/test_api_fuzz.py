@@ -7,8 +7,10 @@ items), so the test drives each operation's Hypothesis strategy itself."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -27,7 +29,15 @@ def api_schema(monkeypatch):
     cache.clear()
     monkeypatch.setattr(PublicThrottle, "rate", "100000/min", raising=False)
     monkeypatch.setattr(UserThrottle, "rate", "100000/min", raising=False)
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    # As Django's test client does: the end of a request must not close the connection that
+    # holds the test's transaction (on PostgreSQL it would).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_no_request_makes_the_api_fail(api_schema):
