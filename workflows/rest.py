@@ -21,7 +21,6 @@ from documents import selectors as documents_selectors
 from documents.models import DocumentKind
 from labelling.rest import ReadOnly, public_url
 from workflows.models import (
-    DECIDED_STATES,
     Application,
     ApplicationDocument,
     DocumentRole,
@@ -30,6 +29,8 @@ from workflows.models import (
 from workflows.selectors import applications_visible_to, document_links
 
 DECISION_DOCUMENT_KINDS = (DocumentKind.ARRETE_LABELLISATION, DocumentKind.REFUS)
+#: The states of a file on which the préfet has decided.
+DECIDED_STATES = (State.LABELLED, State.REFUSED)
 
 
 class StateSerializer(serializers.Serializer):
