@@ -17,7 +17,7 @@
 
     var say = function (text) {
       status.textContent = text;
-      status.hidden = !text;
+      status.className = text ? "fr-error-text" : "";
     };
 
     button.addEventListener("click", function () {
