@@ -49,18 +49,10 @@ def _demo_place():
     return Command()._demo_place()
 
 
-def _context(place, kind: str = "arrete_labellisation") -> dict:
-    from documents.samples import sample_context
+def _context(place, kind: str = "arrete_labellisation"):
+    from documents.samples import sample_context, with_place
 
-    return sample_context(
-        kind,
-        place_name=place.name,
-        address=place.address,
-        commune=place.commune.name,
-        commune_insee=place.commune_id,
-        departement=place.departement_id,
-        porteur_name=place.porteur.name,
-    )
+    return with_place(sample_context(kind), place, place.porteur)
 
 
 def _bare_render(html: str) -> float:
@@ -77,12 +69,12 @@ def _bare_render(html: str) -> float:
 
 
 def _html_of(document) -> str:
+    from documents.contexts import load_context
     from documents.rendering import render_html
     from documents.services import verify_url
 
     return render_html(
-        kind=document.kind,
-        context=document.context,
+        context=load_context(document.context),
         verification_code=document.verification_code,
         verify_url=verify_url(document.verification_code),
     )
@@ -125,7 +117,6 @@ def pipeline_overhead(place, prefix: str) -> dict[str, Any]:
             start = time.perf_counter()
             with transaction.atomic():
                 document = request_document(
-                    kind="arrete_labellisation",
                     place=place,
                     subject_key=f"{prefix}pipeline:{index}",
                     context=context,
@@ -175,7 +166,6 @@ def _warm(_: int) -> float:
     from documents.samples import sample_context
 
     render_pdf(
-        kind="arrete_labellisation",
         context=sample_context("arrete_labellisation"),
         verification_code="AAAA-BBBB-CCCC",
         verify_url="http://127.0.0.1/verifier/AAAA-BBBB-CCCC/",
@@ -200,7 +190,6 @@ def batch_throughput(place, prefix: str) -> dict[str, Any]:
         batch = services.request_documents_batch(
             items=[
                 services.BatchItem(
-                    kind="arrete_labellisation",
                     place=place,
                     subject_key=f"{prefix}batch:{index}",
                     context=context,

@@ -1,8 +1,9 @@
 """Writes of the documents app: ask for official documents (made in the background), produce
 them, regenerate or retry them, and store supporting documents after validation.
 
-Workflows decide *which* document a step needs, pass a snapshot of what it shows and say who
-reads it (an `Audience`); this module decides how it is made, stored, granted and verified."""
+Workflows decide *which* document a step needs, build what it shows (a typed context of
+`documents.contexts`) and say who reads it (an `Audience`); this module decides how it is made,
+stored, granted and verified."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,15 +21,14 @@ from django.utils import timezone
 
 from documents import permissions
 from documents.audiences import Audience
+from documents.contexts import DocumentContext, UnreadableContext, load_context
 from documents.models import (
-    APPEALABLE_KINDS,
     Document,
     DocumentBatch,
     DocumentKind,
     DocumentStatus,
     SupportingDocument,
 )
-from documents.prefectures import prefecture_info
 from documents.rendering import DECISION_QUALITY, SERVICE_QUALITY, render_pdf
 from documents.uploads import validate_upload
 from labelling.models import Place, User
@@ -70,58 +69,16 @@ def verify_url(code: str) -> str:
     return site_url() + reverse("documents:verify", args=[code])
 
 
-# --- snapshots -----------------------------------------------------------------------------
+# --- who signs ---------------------------------------------------------------------------------
 
 
-def _merge(defaults: dict, given: Any) -> dict:
-    """Defaults overridden by the non-empty values the caller gave."""
-    given = given if isinstance(given, dict) else {}
-    return {**defaults, **{k: v for k, v in given.items() if v not in (None, "")}}
-
-
-def snapshot_context(*, kind: str, place: Place, context: dict) -> dict:
-    """The frozen context stored with the document: what the caller gave, completed with the
-    place, porteur and préfecture as they are now and the date the document bears."""
-    commune = place.commune
-    porteur = place.porteur
-    departement = place.departement
-    snapshot = dict(context)
-    snapshot["place"] = _merge(
-        {
-            "id": str(place.pk),
-            "name": place.name,
-            "address": place.address,
-            "commune": commune.name,
-            "commune_insee": commune.pk,
-            "departement": place.departement_id,
-        },
-        context.get("place"),
-    )
-    # A place of the national list may still wait for its porteur: the templates then say
-    # « le porteur du lieu ».
-    snapshot["porteur"] = _merge(
-        {"name": porteur.name, "kind": porteur.get_kind_display(), "address": porteur.address}
-        if porteur is not None
-        else {"name": "", "kind": "", "address": ""},
-        context.get("porteur"),
-    )
-    snapshot["prefecture"] = _merge(
-        dict(prefecture_info(place.departement_id, departement.name)), context.get("prefecture")
-    )
-    snapshot.setdefault("issued_on", timezone.localdate().isoformat())
-    snapshot["kind"] = kind
-    return snapshot
-
-
-def _signatory(kind: str, snapshot: dict, requested_by: User | None) -> tuple[str, str]:
-    person = snapshot.get("signataire") or snapshot.get("instructor") or {}
-    if not isinstance(person, dict):
-        person = {}
-    name = person.get("name") or ""
-    if not name and requested_by is not None and kind in APPEALABLE_KINDS:
+def _signatory(context: DocumentContext, requested_by: User | None) -> tuple[str, str]:
+    person = context.signer
+    name = person.name if person else ""
+    if not name and requested_by is not None and context.appealable:
         name = requested_by.get_full_name() or ""
-    default_quality = DECISION_QUALITY if kind in APPEALABLE_KINDS else SERVICE_QUALITY
-    return name[:200], (person.get("quality") or default_quality)[:300]
+    default_quality = DECISION_QUALITY if context.appealable else SERVICE_QUALITY
+    return name[:200], ((person.quality if person else "") or default_quality)[:300]
 
 
 # --- asking for documents -----------------------------------------------------------------
@@ -135,22 +92,21 @@ def _enqueue(document_id) -> None:
 
 def _create_revision(
     *,
-    kind: str,
     place: Place,
     subject_key: str,
-    snapshot: dict,
+    context: DocumentContext,
     revision: int,
     requested_by: User | None,
     audience: Audience | None = None,
     grants_from: Document | None = None,
 ) -> Document:
-    name, quality = _signatory(kind, snapshot, requested_by)
+    name, quality = _signatory(context, requested_by)
     document = Document.objects.create(
-        kind=kind,
+        kind=context.kind,
         place=place,
         subject_key=subject_key,
         revision=revision,
-        context=snapshot,
+        context=context.to_snapshot(),
         signed_by_name=name,
         signed_by_quality=quality,
         requested_by=requested_by,
@@ -177,32 +133,32 @@ def _latest(kind: str, subject_key: str, *, lock: bool = False) -> Document | No
 
 def request_document(
     *,
-    kind: str,
     place: Place,
     subject_key: str,
-    context: dict,
+    context: DocumentContext,
     audience: Audience,
     requested_by: User | None = None,
 ) -> Document:
-    """The document of this kind for this subject: the latest revision when it is pending,
-    running or ready (asking twice makes one document); otherwise a new revision, made in the
-    background once the surrounding transaction commits. The `audience` reads it (and nobody
-    else: an empty audience leaves it to no one)."""
-    kind = DocumentKind(kind).value
+    """The document of the context's kind for this subject: the latest revision when it is
+    pending, running or ready (asking twice makes one document); otherwise a new revision, made
+    in the background once the surrounding transaction commits, from `context` (a typed
+    context of `documents.contexts`, frozen as the document's snapshot). The `audience` reads
+    it (and nobody else: an empty audience leaves it to no one)."""
+    if not isinstance(context, DocumentContext):
+        raise TypeError("context est un contexte typé de documents.contexts.")
+    kind = DocumentKind(context.kind).value
     if not subject_key:
         raise ValueError("subject_key est obligatoire.")
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:
         permissions.grant(latest, audience)
         return latest
-    snapshot = snapshot_context(kind=kind, place=place, context=context)
     try:
         with transaction.atomic():
             return _create_revision(
-                kind=kind,
                 place=place,
                 subject_key=subject_key,
-                snapshot=snapshot,
+                context=context,
                 revision=(latest.revision + 1) if latest else 1,
                 requested_by=requested_by,
                 audience=audience,
@@ -217,7 +173,7 @@ def request_document(
 
 @transaction.atomic
 def regenerate_document(
-    *, document: Document, requested_by: User | None, context: dict | None = None
+    *, document: Document, requested_by: User | None, context: DocumentContext | None = None
 ) -> Document:
     """A new revision of a ready (or failed) document, from the same snapshot unless another is
     given. The earlier revision is kept unchanged, and stays verifiable; the new one has the same
@@ -227,16 +183,17 @@ def regenerate_document(
         raise DocumentNotRetryable("Le document est encore en cours de production.")
     if latest is not None and latest.pk != document.pk and latest.status in ACTIVE_STATUSES[:2]:
         return latest  # a newer revision is already being made
-    snapshot = (
-        snapshot_context(kind=document.kind, place=document.place, context=context)
-        if context is not None
-        else dict(document.context)
-    )
+    if context is None:
+        try:
+            context = load_context(document.context)
+        except UnreadableContext as exc:
+            raise DocumentNotRetryable(str(exc)) from exc
+    if context.kind != document.kind:
+        raise ValueError("Une révision garde le type du document.")
     return _create_revision(
-        kind=document.kind,
         place=document.place,
         subject_key=document.subject_key,
-        snapshot=snapshot,
+        context=context,
         revision=(latest.revision if latest else document.revision) + 1,
         requested_by=requested_by,
         grants_from=document,
@@ -259,10 +216,9 @@ def retry_document(*, document: Document, requested_by: User | None = None) -> D
 
 @dataclass(frozen=True)
 class BatchItem:
-    kind: str
     place: Place
     subject_key: str
-    context: dict
+    context: DocumentContext
     audience: Audience
 
 
@@ -281,7 +237,6 @@ def request_documents_batch(
             item = BatchItem(**item)
         documents.append(
             request_document(
-                kind=item.kind,
                 place=item.place,
                 subject_key=item.subject_key,
                 context=item.context,
@@ -310,8 +265,7 @@ def produce_document(*, document_id) -> Document:
         document.save(update_fields=["status", "attempts", "updated_at"])
 
     pdf = render_pdf(
-        kind=document.kind,
-        context=document.context,
+        context=load_context(document.context),
         verification_code=document.verification_code,
         verify_url=verify_url(document.verification_code),
     )

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from documents import permissions, selectors, services
 from documents.codes import normalize_code
+from documents.contexts import UnreadableContext, load_context
 from documents.forms import VerifyCodeForm, VerifyFileForm
 from documents.models import Document
-from documents.rendering import parse_date
+from documents.prefectures import prefecture_info
 from labelling.selectors import place_for_user
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -31,8 +32,17 @@ def _document_or_404(request: HttpRequest, document_id) -> Document:
     return document
 
 
+def _typed(document: Document):
+    """The document's typed context, or None for a snapshot older than typed contexts."""
+    try:
+        return load_context(document.context)
+    except UnreadableContext:
+        return None
+
+
 def download_name(document: Document) -> str:
-    place_name = (document.context.get("place") or {}).get("name") or document.place.name
+    context = _typed(document)
+    place_name = context.place.name if context else document.place.name
     return f"{document.kind}-{slugify(place_name)[:60] or 'lieu'}-r{document.revision}.pdf"
 
 
@@ -78,20 +88,23 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
                     "sha256": digest.hexdigest(),
                     "match": digest.hexdigest() == document.sha256,
                 }
-    snapshot_place = document.context.get("place") or {}
+    context = _typed(document)
     latest = selectors.latest_revision(document=document)
-    decision = document.context.get("decision") or {}
-    document_date = parse_date(decision.get("decided_on") or document.context.get("issued_on"))
+    departement = context.place.departement if context else document.place.departement_id
+    prefecture = dict(prefecture_info(departement))
+    if context:
+        prefecture.update(context.prefecture.overrides())
     return render(
         request,
         "documents/verify_document.html",
         {
             "title": "Vérification d'un document",
             "document": document,
-            "place_name": snapshot_place.get("name") or document.place.name,
-            "commune": snapshot_place.get("commune") or document.place.commune.name,
+            "place_name": context.place.name if context else document.place.name,
+            "commune": context.place.commune if context else document.place.commune.name,
+            "prefecture_of_name": prefecture["of_name"],
             "latest_revision": latest,
-            "document_date": document_date or document.ready_at,
+            "document_date": context.document_date if context else document.ready_at,
             "comparison": comparison,
             "file_form": file_form,
         },

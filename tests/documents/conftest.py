@@ -62,7 +62,6 @@ def make_document(place, django_capture_on_commit_callbacks):
     def make(kind: str = "arrete_labellisation", subject_key: str = "application:test", **kw):
         with django_capture_on_commit_callbacks(execute=True):
             document = request_document(
-                kind=kind,
                 place=kw.pop("place", place),
                 subject_key=subject_key,
                 context=kw.pop("context", None) or sample_context(kind),

@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from documents import services
+from documents.contexts import UnreadableContext, load_context
 from documents.models import Document, DocumentStatus
 from documents.samples import sample_context
 from documents.selectors import batch_progress
@@ -34,7 +35,6 @@ def test_request_produces_a_ready_document(make_document, signataire):
 def test_nothing_is_enqueued_before_commit(place, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = services.request_document(
-            kind="refus",
             place=place,
             subject_key="s",
             context=sample_context("refus"),
@@ -46,12 +46,13 @@ def test_nothing_is_enqueued_before_commit(place, django_capture_on_commit_callb
 
 def test_snapshot_is_frozen(make_document, place):
     document = make_document("accuse_reception")
-    assert document.context["place"]["name"] == "France Services d'Ambert"
-    assert document.context["prefecture"]["seat"] == "Clermont-Ferrand"
+    assert document.context["schema"] == "accuse_reception/1"
+    assert load_context(document.context) == sample_context("accuse_reception")
+    assert "Fait à Clermont-Ferrand" in pdf_text(read_field(document.file))
     place.name = "Nouveau nom"
     place.save()
     document.refresh_from_db()
-    assert document.context["place"]["name"] == "France Services d'Ambert"
+    assert load_context(document.context).place.name == "France Services d'Ambert"
 
 
 def test_request_is_idempotent(make_document):
@@ -175,18 +176,21 @@ def test_unique_kind_subject_revision(place):
         Document.objects.create(kind="refus", place=place, subject_key="x")
 
 
-def test_unknown_kind_is_refused(place):
-    with pytest.raises(ValueError):
+def test_a_loose_dict_or_an_unknown_kind_is_refused(place):
+    with pytest.raises(TypeError):
         services.request_document(
-            kind="attestation", place=place, subject_key="x", context={}, audience=readers(place)
+            place=place, subject_key="x", context={"kind": "refus"}, audience=readers(place)
         )
+    with pytest.raises(UnreadableContext):
+        load_context({"schema": "attestation/1", "place": {"name": "x"}})
+    with pytest.raises(UnreadableContext):
+        load_context({"place": {"name": "x"}})  # a snapshot older than typed contexts
 
 
 def test_batch_progress(place, django_capture_on_commit_callbacks, instructeur):
     other = PlaceFactory(name="France Services de Cunlhat")
     items = [
         services.BatchItem(
-            kind="decision_financement",
             place=p,
             subject_key=f"funding:{p.pk}:2027",
             context=sample_context("decision_financement"),
@@ -211,7 +215,6 @@ def test_requeue_stale_documents(place, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=False):
         document = services.request_document(
-            kind="refus",
             place=place,
             subject_key="s",
             context=sample_context("refus"),

@@ -1,10 +1,22 @@
 """Each kind rendered and read back: names, dates, amounts, articles, recours, fonts."""
 
+import dataclasses
+import datetime
 import shutil
 import subprocess
 
 import pytest
 
+from documents.contexts import (
+    CahierDesCharges,
+    FileReference,
+    Person,
+    Place,
+    Porteur,
+    Prefecture,
+    Refus,
+    load_context,
+)
 from documents.models import APPEALABLE_KINDS, DocumentKind
 from documents.rendering import format_euros, render_html, render_pdf
 from documents.samples import sample_context
@@ -19,7 +31,7 @@ _cache: dict[str, bytes] = {}
 def rendered(kind: str) -> bytes:
     if kind not in _cache:
         _cache[kind] = render_pdf(
-            kind=kind, context=sample_context(kind), verification_code=CODE, verify_url=URL
+            context=sample_context(kind), verification_code=CODE, verify_url=URL
         )
     return _cache[kind]
 
@@ -56,9 +68,9 @@ EXPECTED = {
         "Rapport d'instruction",
         "Résultat automatique",
         "Avis de l'instructeur",
-        "formation.initiale",
+        "opening.weekly_hours",  # a code the engine produces
         "Non respecté",
-        "Attestation CNFPT du 12 mars 2026 produite après le dépôt.",
+        "L'imprimante de l'espace numérique était hors service.",
         "à compter du 1er janvier 2027",
     ],
     DocumentKind.ARRETE_LABELLISATION: [
@@ -79,8 +91,8 @@ EXPECTED = {
     DocumentKind.REFUS: [
         "portant refus de labellisation",
         "Ouverture d'au moins 24 heures par semaine",
-        "Deux agents formés présents en permanence",
-        "Le lieu est ouvert 18 heures par semaine.",
+        "Bureau fermé pour les entretiens confidentiels",
+        "18 h d'ouverture par semaine, 24 h exigées : il manque 6 h.",
         "est rejetée",
         "Article 1er",
         "DÉCIDE :",
@@ -99,7 +111,7 @@ EXPECTED = {
     DocumentKind.MISE_EN_DEMEURE: [
         "Mise en demeure",
         "avant le 31 janvier 2027",
-        "Deux agents formés présents en permanence",
+        "Au moins deux agents ayant suivi la formation initiale France Services",
         "pourra être retiré",
     ],
     DocumentKind.ARRETE_RETRAIT: [
@@ -111,6 +123,21 @@ EXPECTED = {
         "Article 1er",
     ],
 }
+
+
+def test_samples_carry_what_the_engine_reports():
+    """No invented criterion: every one a sample shows is one the engine gave, word for word."""
+    from documents.samples import engine_results
+
+    engine = {(r.code, r.label, r.message) for r in engine_results()}
+    for kind in ("refus", "mise_en_demeure", "arrete_retrait"):
+        failed = sample_context(kind).failed
+        assert failed and {(c.code, c.label, c.message) for c in failed} <= engine
+        text = pdf_text(rendered(kind))
+        for criterion in failed:
+            assert criterion.label in text and criterion.message in text
+    reviews = sample_context("rapport_instruction").reviews
+    assert {(r.code, r.label) for r in reviews} == {(code, label) for code, label, _ in engine}
 
 
 @pytest.mark.parametrize("kind", DocumentKind.values)
@@ -144,7 +171,6 @@ def test_fonts_are_marianne_and_embedded(kind):
 
 def test_qr_code_and_no_network_resource():
     html = render_html(
-        kind="arrete_labellisation",
         context=sample_context("arrete_labellisation"),
         verification_code=CODE,
         verify_url=URL,
@@ -155,7 +181,12 @@ def test_qr_code_and_no_network_resource():
 
 def test_same_snapshot_same_text():
     context = sample_context("refus")
-    first = render_pdf(kind="refus", context=context, verification_code=CODE, verify_url=URL)
+    first = render_pdf(context=context, verification_code=CODE, verify_url=URL)
+    again = load_context(context.to_snapshot())
+    assert again == context
+    assert pdf_text(render_pdf(context=again, verification_code=CODE, verify_url=URL)) == (
+        pdf_text(first)
+    )
     assert pdf_text(first) == pdf_text(rendered("refus"))
 
 
@@ -163,12 +194,8 @@ def test_departement_data_and_defaults():
     context = sample_context(
         "arrete_labellisation", departement="05", commune="Gap", place_name="France Services de Gap"
     )
-    del context["signataire"]
-    text = pdf_text(
-        render_pdf(
-            kind="arrete_labellisation", context=context, verification_code=CODE, verify_url=URL
-        )
-    )
+    context = dataclasses.replace(context, signataire=None)
+    text = pdf_text(render_pdf(context=context, verification_code=CODE, verify_url=URL))
     assert "Préfecture des Hautes-Alpes" in text
     assert "Fait à Gap" in text
     assert "le tribunal administratif territorialement compétent" in text
@@ -177,41 +204,52 @@ def test_departement_data_and_defaults():
 
 def test_context_overrides_text_by_version():
     context = sample_context("arrete_labellisation")
-    context["cahier_des_charges"] = {
-        "title": "référentiel France services",
-        "visa": "l'arrêté du 16 juin 2025 portant approbation du référentiel France services",
-    }
-    context["prefecture"] = {"tribunal": "le tribunal administratif de Lyon"}
-    text = pdf_text(
-        render_pdf(
-            kind="arrete_labellisation", context=context, verification_code=CODE, verify_url=URL
-        )
+    context = dataclasses.replace(
+        context,
+        cahier=CahierDesCharges(
+            title="référentiel France services",
+            visa="l'arrêté du 16 juin 2025 portant approbation du référentiel France services",
+        ),
+        prefecture=Prefecture(tribunal="le tribunal administratif de Lyon"),
     )
+    text = pdf_text(render_pdf(context=context, verification_code=CODE, verify_url=URL))
     assert "Vu l'arrêté du 16 juin 2025 portant approbation du référentiel France services" in text
     assert "le tribunal administratif de Lyon" in text
 
 
-def test_workflow_shaped_context_renders():
-    """The snapshot the workflows app takes (criteria as codes, person as name/email)."""
-    context = {
-        "application": {"reference": "A-2026-7", "submitted_at": "2026-10-01T09:00:00+02:00"},
-        "place": {"name": "Lieu X", "commune": "Thiers", "departement": "63"},
-        "porteur": {"name": "Commune de Thiers", "kind": "Commune"},
-        "conformity": {
-            "criteria": [
-                {"code": "hours", "label": "Ouverture hebdomadaire", "status": "fail",
-                 "message": "20 h par semaine."},
-            ]
-        },
-        "decision": {"outcome": "refusal", "decided_on": "2026-11-02", "failed_criteria": ["hours"]},
-        "signataire": {"name": "Paul Durand", "email": "paul@example.fr"},
-    }  # fmt: skip
-    text = pdf_text(
-        render_pdf(kind="refus", context=context, verification_code=CODE, verify_url=URL)
+def test_a_refusal_shaped_like_the_workflows_one_renders():
+    """Criteria as the engine reports them, the signer by name only."""
+    from documents.samples import failed_criteria
+
+    context = Refus(
+        place=Place(name="Lieu X", commune="Thiers", departement="63"),
+        porteur=Porteur(name="Commune de Thiers", kind="Commune"),
+        application=FileReference(reference="A-2026-7", submitted_on=datetime.date(2026, 10, 1)),
+        issued_on=datetime.date(2026, 11, 2),
+        signataire=Person("Paul Durand"),
+        decided_on=datetime.date(2026, 11, 2),
+        reasons="le lieu n'ouvre que quatre jours",
+        failed=failed_criteria()[:1],
     )
-    assert "Ouverture hebdomadaire" in text and "20 h par semaine." in text
-    assert "Paul Durand" in text and "paul@example.fr" not in text
+    text = pdf_text(render_pdf(context=context, verification_code=CODE, verify_url=URL))
+    criterion = failed_criteria()[0]
+    assert criterion.label in text and criterion.message in text
+    assert "Paul Durand" in text and "@" not in text.replace(URL, "")
     assert "le 2 novembre 2026" in text
+
+
+def test_a_proposal_to_refuse_lists_the_criteria_in_the_rapport():
+    from documents.samples import failed_criteria
+
+    context = dataclasses.replace(
+        sample_context("rapport_instruction"),
+        outcome="refuse",
+        effective_on=None,
+        failed=failed_criteria(),
+    )
+    text = pdf_text(render_pdf(context=context, verification_code=CODE, verify_url=URL))
+    assert "propose de refuser" in text
+    assert all(c.label in text for c in failed_criteria())
 
 
 @pytest.mark.parametrize(
@@ -225,7 +263,7 @@ def test_format_euros(value, expected):
 
 def test_unknown_kind_refused():
     with pytest.raises(ValueError):
-        render_html(kind="attestation", context={}, verification_code=CODE, verify_url=URL)
+        load_context({"schema": "attestation/1"})
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) absent")

@@ -229,7 +229,7 @@ def test_real_weasyprint_pdf_accepted():
     from documents.samples import sample_context
 
     pdf = render_pdf(
-        kind="refus", context=sample_context("refus"), verification_code="AAAA-BBBB-CCCC",
+        context=sample_context("refus"), verification_code="AAAA-BBBB-CCCC",
         verify_url="http://x/verifier/AAAA-BBBB-CCCC/",
     )  # fmt: skip
     assert validate_upload(uploaded_file=SimpleUploadedFile("refus.pdf", pdf)).pages >= 1

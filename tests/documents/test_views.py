@@ -77,7 +77,6 @@ def test_pending_document_is_not_verifiable(client, place, django_capture_on_com
 
     with django_capture_on_commit_callbacks(execute=False):
         document = request_document(
-            kind="refus",
             place=place,
             subject_key="x",
             context=sample_context("refus"),
@@ -171,7 +170,6 @@ def test_not_ready_is_not_downloadable(
 
     with django_capture_on_commit_callbacks(execute=False):
         document = request_document(
-            kind="refus",
             place=place,
             subject_key="x",
             context=sample_context("refus"),
@@ -278,7 +276,7 @@ def test_batch_page_and_fragment(
 
     with django_capture_on_commit_callbacks(execute=True):
         batch = request_documents_batch(
-            items=[{"kind": "decision_financement", "place": place, "subject_key": "f:1",
+            items=[{"place": place, "subject_key": "f:1",
                     "context": sample_context("decision_financement"), "audience": readers(place)}],
             requested_by=instructeur,
             title="Forfaits 2027",

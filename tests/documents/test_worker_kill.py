@@ -102,7 +102,6 @@ def test_worker_killed_mid_task_then_a_new_worker_finishes(redis_app, place, tmp
     marker = tmp_path / "started"
     logs = [tmp_path / "worker1.log", tmp_path / "worker2.log"]
     document = request_document(
-        kind="arrete_labellisation",
         place=place,
         subject_key="application:kill",
         context=sample_context("arrete_labellisation"),

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from documents import contexts
 from documents import services as documents
 from labelling.models import User
 from workflows import permissions, selectors
+from workflows.deadlines import today
 from workflows.errors import InvalidInput
 from workflows.fsm import Run
 from workflows.fsm import transition as _transition
@@ -57,12 +59,6 @@ def required_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
-def person(user: User | None) -> dict:
-    if user is None:
-        return {}
-    return {"name": user.get_full_name() or user.email, "email": user.email}
-
-
 def criteria_details(app: Application, codes: Iterable[str]) -> list[dict]:
     by_code = {c["code"]: c for c in selectors.current_criteria(app)}
     return [
@@ -76,59 +72,66 @@ def criteria_details(app: Application, codes: Iterable[str]) -> list[dict]:
     ]
 
 
-def document_context(app: Application, **extra: Any) -> dict:
-    """A snapshot of what a document shows, taken now (documents never read live rows)."""
-    place = app.place
-    snapshot = app.submitted_snapshot or {}
+def document_parts(app: Application) -> dict[str, Any]:
+    """The parts every document of this file shows (`documents.contexts.DocumentContext`),
+    taken now: documents are made from this snapshot, never from live rows."""
+    place, porteur = app.place, app.porteur
     return {
-        "application": {
-            "id": str(app.pk),
-            "reference": app.reference,
-            "revision": app.revision,
-            "state": app.state,
-            "state_label": app.get_state_display(),
-            "version_code": app.version_code,
-            "submitted_at": app.submitted_at.isoformat() if app.submitted_at else None,
-            "submitted_on": (
-                timezone.localdate(app.first_submitted_at).isoformat()
-                if app.first_submitted_at
-                else None
+        "place": contexts.Place(
+            name=place.name if place else app.site_name,
+            address=place.address if place else "",
+            commune=place.commune.name if place else "",
+            commune_insee=place.commune_id if place else "",
+            departement=place.departement_id if place else "",
+        ),
+        "porteur": contexts.Porteur(
+            name=porteur.name, kind=porteur.get_kind_display(), address=porteur.address
+        ),
+        "application": contexts.FileReference(
+            reference=app.reference,
+            revision=app.revision,
+            version_code=app.version_code,
+            submitted_on=(
+                timezone.localdate(app.first_submitted_at) if app.first_submitted_at else None
             ),
-            "first_submitted_at": (
-                app.first_submitted_at.isoformat() if app.first_submitted_at else None
-            ),
-        },
-        "place": {
-            "name": place.name if place else app.site_name,
-            "address": place.address if place else "",
-            "commune": place.commune.name if place else "",
-            "commune_insee": place.commune_id if place else "",
-            "departement": place.departement_id if place else "",
-        },
-        "porteur": {"name": app.porteur.name, "kind": app.porteur.get_kind_display()},
-        "conformity": snapshot.get("conformity", {}),
-        **extra,
+        ),
+        "issued_on": today(),
     }
 
 
+def signer(user: User | None, quality: str = "") -> contexts.Person | None:
+    if user is None:
+        return None
+    return contexts.Person(name=user.get_full_name() or user.email, quality=quality)
+
+
+def criteria_lines(app: Application, codes: Iterable[str]) -> tuple[contexts.Criterion, ...]:
+    """The criteria of these codes as the engine reported them for the file."""
+    return tuple(contexts.Criterion(**c) for c in criteria_details(app, codes))
+
+
 def request_document(
-    app: Application, *, kind: str, user: User | None, title: str, suffix: str, **context: Any
+    app: Application,
+    *,
+    context: contexts.DocumentContext,
+    user: User | None,
+    title: str,
+    suffix: str,
 ) -> ApplicationDocument:
-    """Ask the documents app for a document of this file, read by the audience the file's
-    policy gives it (`workflows.permissions.document_readers`)."""
+    """Ask the documents app for a document of this file, from its typed context, read by the
+    audience the file's policy gives it (`workflows.permissions.document_readers`)."""
     document = documents.request_document(
-        kind=kind,
         place=app.place,
         subject_key=f"application:{app.pk}:r{app.revision}:{suffix}",
-        context=document_context(app, **context),
-        audience=permissions.document_readers(app, kind),
+        context=context,
+        audience=permissions.document_readers(app, context.kind),
         requested_by=user,
     )
     return ApplicationDocument.objects.create(
         application=app,
         revision=app.revision,
         role=DocumentRole.GENERATED,
-        kind=kind,
+        kind=context.kind,
         title=title,
         document=document,
         added_by=user,

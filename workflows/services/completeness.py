@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from documents import contexts
 from labelling.models import User
 from workflows.deadlines import deadline_for, stage_days, today
 from workflows.errors import InvalidInput
 from workflows.models import Application
-from workflows.services.common import person, request_document, transition
+from workflows.services.common import document_parts, request_document, signer, transition
 
 
 def declare_complete(*, user: User, application_id) -> Application:
@@ -33,17 +34,15 @@ def request_completion(*, user: User, application_id, message: str) -> Applicati
             if app.stage_deadline
             else stage_days("completeness")
         )
-        due_on = deadline_for("resubmission").isoformat()
+        due_on = deadline_for("resubmission")
         entry = run.fire(comment=message)
         request_document(
             app,
-            kind="demande_complements",
+            context=contexts.DemandeComplements(
+                **document_parts(app), signataire=signer(user), items=(message,), due_on=due_on
+            ),
             user=user,
             title="Demande de compléments",
             suffix=f"complements-{entry.pk}",
-            request={"items": [message], "due_on": due_on, "at": entry.at.isoformat()},
-            missing_items=[message],
-            due_on=due_on,
-            instructor=person(user),
         )
     return app

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from documents import contexts
 from labelling.declarations import apply_declaration_to_place
 from labelling.models import Convention, ConventionStatus, Place, User
 from labelling.models.network import LabelStatus
@@ -16,10 +17,11 @@ from workflows.deadlines import today
 from workflows.errors import InvalidInput
 from workflows.models import Application, Outcome, State, TrackingStatus
 from workflows.services.common import (
-    criteria_details,
-    person,
+    criteria_lines,
+    document_parts,
     request_document,
     required_reason,
+    signer,
     transition,
 )
 
@@ -67,31 +69,30 @@ def propose(
         app.proposed_at = timezone.now()
         run.fire(comment=reasons, data={"outcome": outcome, "failed_criteria": failed})
         labels = {c["code"]: c for c in selectors.current_criteria(app)}
-        reviews = [
-            {
-                "code": r.criterion_code,
-                "label": labels.get(r.criterion_code, {}).get("label", ""),
-                "automatic": r.automatic_status,
-                "verdict": r.verdict,
-                "comment": r.comment,
-                "justification": r.override_justification,
-            }
-            for r in app.reviews.filter(revision=app.revision)
-        ]
         request_document(
             app,
-            kind="rapport_instruction",
+            context=contexts.RapportInstruction(
+                **document_parts(app),
+                signataire=signer(user),
+                reviews=tuple(
+                    contexts.ReviewLine(
+                        code=r.criterion_code,
+                        label=labels.get(r.criterion_code, {}).get("label", ""),
+                        automatic=r.automatic_status,
+                        verdict=r.verdict,
+                        comment=r.comment,
+                        justification=r.override_justification,
+                    )
+                    for r in app.reviews.filter(revision=app.revision)
+                ),
+                outcome=outcome,
+                reasons=reasons,
+                effective_on=effective_on,
+                failed=criteria_lines(app, failed),
+            ),
             user=user,
             title=f"Rapport d'instruction (révision {app.revision})",
             suffix="rapport",
-            proposal={
-                "outcome": outcome,
-                "reasons": reasons,
-                "failed_criteria": criteria_details(app, failed),
-                "effective_on": effective_on.isoformat() if effective_on else None,
-            },
-            reviews=reviews,
-            instructor=person(user),
         )
     return app
 
@@ -153,7 +154,14 @@ def sign_decision(
                 update_fields=["label_status", "labelled_on", "label_effective_on", "updated_at"]
             )
             _record_conventions(app, place)
-            kind, title = "arrete_labellisation", "Arrêté de labellisation"
+            context = contexts.ArreteLabellisation(
+                **document_parts(app),
+                signataire=signer(user),
+                decided_on=decided_on,
+                effective_on=app.effective_on,
+                reasons=app.decision_reasons,
+            )
+            title = "Arrêté de labellisation"
         else:
             if place.label_status == LabelStatus.LABELLED:
                 # Only after a reopened file: the label granted by the earlier decision falls.
@@ -168,22 +176,20 @@ def sign_decision(
                         "updated_at",
                     ]
                 )
-            kind, title = "refus", "Décision motivée de refus"
+            context = contexts.Refus(
+                **document_parts(app),
+                signataire=signer(user),
+                decided_on=decided_on,
+                reasons=app.decision_reasons,
+                failed=criteria_lines(app, app.refusal_criteria),
+            )
+            title = "Décision motivée de refus"
         request_document(
             app,
-            kind=kind,
+            context=context,
             user=user,
             title=f"{title} (révision {app.revision})",
             suffix="decision",
-            decision={
-                "outcome": "label" if app.proposed_outcome == Outcome.LABEL else "refusal",
-                "decided_on": decided_on.isoformat(),
-                "effective_on": app.effective_on.isoformat() if app.effective_on else None,
-                "reasons": app.decision_reasons,
-                "failed_criteria": criteria_details(app, app.refusal_criteria),
-            },
-            signataire=person(user),
-            declaration=app.declaration,
         )
     return app
 

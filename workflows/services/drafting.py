@@ -7,15 +7,22 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from documents import contexts
 from documents import services as documents
 from labelling.declarations import export_declaration
 from labelling.models import Place, User
 from labelling.territories import UnknownCommune, resolve_commune_code
 from workflows import draft, integrations, permissions, selectors
-from workflows.deadlines import today
+from workflows.deadlines import stage_days, today
 from workflows.errors import AccessDenied, InvalidInput
 from workflows.models import Action, Application, ApplicationDocument, DocumentRole, State
-from workflows.services.common import journal, person, request_document, store_piece, transition
+from workflows.services.common import (
+    document_parts,
+    journal,
+    request_document,
+    store_piece,
+    transition,
+)
 
 
 @transaction.atomic
@@ -174,22 +181,26 @@ def submit_application(*, user: User, application_id, justification: str = "") -
         app.submitted_at = now
         if first:
             app.first_submitted_at = now
-            entry = run.fire(comment=justification)
+            run.fire(comment=justification)
         else:
             # The clock resumes with the days that were left when it stopped.
             remaining = app.paused_remaining_days
             app.paused_remaining_days = None
-            entry = run.fire(comment=justification)
+            run.fire(comment=justification)
             app.stage_deadline = today() + datetime.timedelta(days=remaining)
             app.save(update_fields=["stage_deadline", "updated_at"])
         request_document(
             app,
-            kind="accuse_reception",
+            context=contexts.AccuseReception(
+                **document_parts(app),
+                submission_number=number,
+                submitted_on=timezone.localdate(now),
+                # The deadlines the préfecture is configured with (WORKFLOW_DEADLINES).
+                completeness_days=stage_days("completeness"),
+                instruction_days=stage_days("instruction"),
+            ),
             user=user,
             title=f"Accusé de réception du dépôt n° {number}",
             suffix=f"depot-{number}",
-            submission={"number": number, "at": now.isoformat(), "journal_entry": entry.pk},
-            submitted_on=timezone.localdate(now).isoformat(),
-            porteur_user=person(user),
         )
     return app

@@ -9,8 +9,8 @@ from django.db import transaction
 from documents.codes import new_verification_code
 from documents.models import DocumentKind
 from documents.rendering import render_pdf
-from documents.samples import sample_context
-from documents.services import snapshot_context, verify_url
+from documents.samples import sample_context, with_place
+from documents.services import verify_url
 from labelling.models import Commune, Place, Porteur, PorteurKind
 
 DEMO_ID_FS = "DEMO-DOCUMENTS-63"
@@ -28,21 +28,10 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         place = self._demo_place()
         for code in kind or DocumentKind.values:
-            context = sample_context(
-                code,
-                place_name=place.name,
-                address=place.address,
-                commune=place.commune.name,
-                commune_insee=place.commune_id,
-                departement=place.departement_id,
-                porteur_name=place.porteur.name,
-                porteur_kind=place.porteur.get_kind_display(),
-            )
-            snapshot = snapshot_context(kind=code, place=place, context=context)
+            context = with_place(sample_context(code), place, place.porteur)
             verification_code = new_verification_code()
             pdf = render_pdf(
-                kind=code,
-                context=snapshot,
+                context=context,
                 verification_code=verification_code,
                 verify_url=verify_url(verification_code),
             )

@@ -1,0 +1,364 @@
+"""What each kind of official document shows: one typed structure per kind.
+
+The app that asks for a document builds its context (workflows builds the accusé de réception
+from the file it has just frozen, with the deadlines it is configured with); the documents app
+stores it as the document's frozen snapshot (`to_snapshot()`, plain JSON with a ``schema``),
+reads it back (`load_context`) and renders it. Templates read the context as ``doc`` (and its
+common parts as ``place``, ``porteur``, ``application``, ``cahier``, ``signataire``).
+
+To add a field: give it a default (old snapshots keep loading), use it in the kind's template.
+To add a kind: a subclass with its ``kind`` (a `DocumentKind`), registered in `KINDS`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import types
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from documents.models import APPEALABLE_KINDS, DocumentKind
+
+# --- the parts every kind shares -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """The place the document is about, as it was when the document was asked for."""
+
+    name: str
+    commune: str = ""
+    commune_insee: str = ""
+    departement: str = ""  # code, e.g. "63": the préfecture's details come from it
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Porteur:
+    name: str
+    kind: str = ""  # in French words (« Intercommunalité (EPCI) »)
+    address: str = ""
+    commune: str = ""
+    representative: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who signs (or who writes, for a letter of the service)."""
+
+    name: str
+    quality: str = ""
+
+
+@dataclass(frozen=True)
+class FileReference:
+    """The file (dossier) the document belongs to."""
+
+    reference: str
+    revision: int = 1
+    version_code: str = ""
+    submitted_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class CahierDesCharges:
+    """The version of the rules the file is checked against, as the documents cite it."""
+
+    title: str = "cahier des charges France Services"
+    reference: str = (
+        "circulaire n° 6094-SG du 1er juillet 2019 relative à la création de France Services"
+    )
+    visa: str = ""
+
+
+@dataclass(frozen=True)
+class Prefecture:
+    """Details that replace those `documents.prefectures` knows for the département."""
+
+    name: str = ""
+    of_name: str = ""
+    seat: str = ""
+    tribunal: str = ""
+    service: str = ""
+    address: str = ""
+    prefet_name: str = ""
+    appointment: str = ""
+    delegation: str = ""
+
+    def overrides(self) -> dict[str, str]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion of the cahier des charges, as the conformity engine reports it."""
+
+    code: str
+    label: str = ""
+    message: str = ""
+    reference: str = ""
+
+
+STATUS_LABELS = {
+    "pass": "Respecté",
+    "fail": "Non respecté",
+    "warning": "Avertissement",
+    "unknown": "Non évalué",
+    "not_applicable": "Sans objet",
+}
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """The instructor's appraisal of one criterion (statuses: pass, fail, warning…)."""
+
+    code: str
+    label: str = ""
+    automatic: str = ""
+    verdict: str = ""
+    comment: str = ""
+    justification: str = ""
+
+    @property
+    def automatic_label(self) -> str:
+        return STATUS_LABELS.get(self.automatic, self.automatic or "—")
+
+    @property
+    def verdict_label(self) -> str:
+        return STATUS_LABELS.get(self.verdict, self.verdict or "—")
+
+    @property
+    def remark(self) -> str:
+        return self.comment or self.justification
+
+
+@dataclass(frozen=True)
+class FundingShare:
+    label: str
+    amount: Decimal
+
+
+# --- the base of every kind ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentContext:
+    """What every document shows. `issued_on` is the date it bears (« Fait à …, le … »)."""
+
+    kind: ClassVar[str]
+
+    place: Place
+    porteur: Porteur
+    issued_on: datetime.date
+    application: FileReference | None = None
+    signataire: Person | None = None
+    cahier: CahierDesCharges = field(default_factory=CahierDesCharges)
+    prefecture: Prefecture = field(default_factory=Prefecture)
+    visas: tuple[str, ...] = ()  # replace the legal recitals (« Vu … ») of a decision
+    extra_visas: tuple[str, ...] = ()
+    reference: str = ""  # the document's own number, when the préfecture gives one
+
+    @property
+    def appealable(self) -> bool:
+        return self.kind in APPEALABLE_KINDS
+
+    @property
+    def document_date(self) -> datetime.date:
+        """The date that names the document: its decision's, else the day it bears."""
+        return getattr(self, "decided_on", None) or self.issued_on
+
+    @property
+    def signer(self) -> Person | None:
+        return self.signataire
+
+    def to_snapshot(self) -> dict:
+        """Plain JSON: what `Document.context` stores."""
+        return {"schema": f"{self.kind}/1", **_dump(self)}
+
+
+def _dump(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_dump(item) for item in value]
+    return value
+
+
+def _load(kind: Any, value: Any) -> Any:
+    """The value of type `kind` that `_dump` gave `value` for."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return _load(options[0], value)
+    if origin is tuple:
+        (item, *_rest) = typing.get_args(kind)
+        return tuple(_load(item, element) for element in value or ())
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
+        return kind(**{k: _load(hints[k], v) for k, v in value.items() if k in names})
+    if kind is datetime.date:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+    if kind is datetime.datetime:
+        return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if kind is Decimal:
+        return Decimal(str(value))
+    if kind is int:
+        return int(value)
+    return value
+
+
+# --- the kinds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccuseReception(DocumentContext):
+    """Acknowledgement of a submission (CRPA L112-3 and R112-5: it states the deadlines)."""
+
+    kind: ClassVar[str] = DocumentKind.ACCUSE_RECEPTION
+    submission_number: int
+    submitted_on: datetime.date
+    completeness_days: int  # WORKFLOW_DEADLINES["completeness"] when the file was submitted
+    instruction_days: int  # WORKFLOW_DEADLINES["instruction"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemandeComplements(DocumentContext):
+    """What is missing, and until when (CRPA L114-5: the time limit runs from their receipt)."""
+
+    kind: ClassVar[str] = DocumentKind.DEMANDE_COMPLEMENTS
+    items: tuple[str, ...]
+    due_on: datetime.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RapportInstruction(DocumentContext):
+    """The instructor's report: each criterion appraised, and the proposal (internal)."""
+
+    kind: ClassVar[str] = DocumentKind.RAPPORT_INSTRUCTION
+    reviews: tuple[ReviewLine, ...]
+    outcome: str  # "label" or "refuse"
+    reasons: str
+    effective_on: datetime.date | None = None
+    failed: tuple[Criterion, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArreteLabellisation(DocumentContext):
+    kind: ClassVar[str] = DocumentKind.ARRETE_LABELLISATION
+    decided_on: datetime.date
+    effective_on: datetime.date
+    reasons: str = ""
+    considerants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refus(DocumentContext):
+    """A motivated refusal (CRPA L211-2, L211-5): the criteria not met and the reasons."""
+
+    kind: ClassVar[str] = DocumentKind.REFUS
+    decided_on: datetime.date
+    reasons: str
+    failed: tuple[Criterion, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecisionFinancement(DocumentContext):
+    kind: ClassVar[str] = DocumentKind.DECISION_FINANCEMENT
+    amount: Decimal
+    year: int
+    shares: tuple[FundingShare, ...] = ()  # empty: half State (FNADT), half national fund
+    payment_terms: tuple[str, ...] = ()
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    labelled_on: datetime.date | None = None
+    labelling_visa: str = ""
+    account_label: str = ""
+    prorata: str = ""
+
+    @property
+    def year_text(self) -> str:
+        return str(self.year)
+
+    @property
+    def share_lines(self) -> tuple[FundingShare, ...]:
+        if self.shares:
+            return self.shares
+        half = (self.amount / 2).quantize(Decimal("0.01"))
+        return (
+            FundingShare(
+                "État — programme 112 « Impulsion et coordination de la politique "
+                "d'aménagement du territoire » (FNADT)",
+                half,
+            ),
+            FundingShare("Fonds national France services (opérateurs)", self.amount - half),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MiseEnDemeure(DocumentContext):
+    """Before withdrawing a label: the conditions no longer met, until when to comply, and the
+    right to present observations (CRPA L122-1)."""
+
+    kind: ClassVar[str] = DocumentKind.MISE_EN_DEMEURE
+    failed: tuple[Criterion, ...]
+    comply_by: datetime.date
+    review_on: datetime.date | None = None
+    labelled_on: datetime.date | None = None
+    reasons: str = ""
+    review_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArreteRetrait(DocumentContext):
+    """Withdrawal of a label for the future (an abrogation, CRPA L242-1)."""
+
+    kind: ClassVar[str] = DocumentKind.ARRETE_RETRAIT
+    failed: tuple[Criterion, ...]
+    effective_on: datetime.date
+    labelled_on: datetime.date | None = None
+    notice_on: datetime.date | None = None
+    comply_by: datetime.date | None = None
+    reasons: str = ""
+    observations: str = ""
+    labelling_reference: str = ""
+
+
+KINDS: dict[str, type[DocumentContext]] = {
+    cls.kind: cls
+    for cls in (
+        AccuseReception,
+        DemandeComplements,
+        RapportInstruction,
+        ArreteLabellisation,
+        Refus,
+        DecisionFinancement,
+        MiseEnDemeure,
+        ArreteRetrait,
+    )
+}
+
+
+class UnreadableContext(ValueError):
+    """A snapshot that is not a typed context of a known kind."""
+
+
+def load_context(snapshot: dict) -> DocumentContext:
+    """The typed context a snapshot holds (`to_snapshot` read back)."""
+    schema = str((snapshot or {}).get("schema", ""))
+    kind, _, version = schema.partition("/")
+    if kind not in KINDS or version != "1":
+        raise UnreadableContext(
+            f"Données figées illisibles (schéma « {schema or 'absent'} ») : ce document a été "
+            "produit avant les contextes typés ; demandez-en un nouveau."
+        )
+    data = {k: v for k, v in snapshot.items() if k != "schema"}
+    return _load(KINDS[kind], data)

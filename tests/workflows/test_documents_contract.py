@@ -1,0 +1,139 @@
+"""From the real services to the PDF a person reads: the workflows app builds each document's
+typed context from the file (the real conformity engine's criteria, the configured deadlines),
+the documents app freezes and renders it; pdftotext reads it back."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from documents.contexts import AccuseReception, Refus, load_context
+from documents.models import Document
+from documents.services import regenerate_document
+from documents.templatetags.documents_tags import date_long
+from tests.documents.pdf_tools import pdf_text, read_field
+from tests.factories import InstructeurFactory, SignataireFactory
+from tests.workflows import factories as wf
+from workflows import selectors, services
+from workflows.deadlines import today
+from workflows.models import Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(app, kind: str) -> str:
+    row = app.documents.select_related("document").get(kind=kind)
+    document = Document.objects.get(pk=row.document_id)
+    assert document.is_ready, document.error
+    return pdf_text(read_field(document.file))
+
+
+def test_the_receipt_of_a_real_submission_states_the_configured_deadlines(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.WORKFLOW_DEADLINES = {"completeness": 20, "instruction": 45}
+    app = wf.drafted()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(user=wf.porteur_of(app), application_id=app.pk)
+    app.refresh_from_db()
+    document = Document.objects.get(pk=app.documents.get(kind="accuse_reception").document_id)
+    context = load_context(document.context)
+    assert isinstance(context, AccuseReception)
+    assert (context.completeness_days, context.instruction_days) == (20, 45)
+    text = pdf_text(read_field(document.file))
+    for expected in (
+        "Accusé de réception",
+        "France Services d'Ambert",
+        app.reference,
+        "dépôt n° 1",
+        f"déposée le {date_long(today())}",
+        "dans un délai de 20 jours",
+        "dans un délai de 45 jours",
+        "Préfecture du Puy-de-Dôme",
+        document.verification_code,
+    ):
+        assert expected in text, expected
+    assert "15 jours" not in text and "60 jours" not in text
+
+
+def test_a_real_signature_gives_the_arrete_with_its_date_of_effect_and_signer(
+    django_capture_on_commit_callbacks,
+):
+    instructor = InstructeurFactory(departement_id="63", first_name="Julie", last_name="Marcel")
+    with django_capture_on_commit_callbacks(execute=True):
+        app = wf.in_decision(instructor=instructor)
+        signataire = SignataireFactory(
+            departement_id="63", first_name="Claire", last_name="Fontanel"
+        )
+        services.sign_decision(user=signataire, application_id=app.pk)
+    app.refresh_from_db()
+    text = text_of(app, "arrete_labellisation")
+    for expected in (
+        "ARRÊTÉ PRÉFECTORAL",
+        "France Services d'Ambert",
+        app.porteur.name,
+        "est labellisé « France Services » à compter du 1er janvier 2030",
+        f"le {date_long(today())}",
+        "Claire Fontanel",
+        "Voies et délais de recours",
+    ):
+        assert expected in text, expected
+    rapport = text_of(app, "rapport_instruction")
+    for criterion in selectors.current_criteria(app):
+        assert criterion["code"] in rapport  # the engine's own codes
+    assert "Julie Marcel" in rapport
+
+
+def test_a_real_refusal_names_the_criteria_as_the_engine_reported_them(
+    django_capture_on_commit_callbacks,
+):
+    instructor = InstructeurFactory(departement_id="63")
+    with django_capture_on_commit_callbacks(execute=True):
+        app = wf.in_decision(
+            instructor=instructor, outcome=Outcome.REFUSE, conform=False
+        )  # no closed office
+        services.sign_decision(user=SignataireFactory(departement_id="63"), application_id=app.pk)
+    app.refresh_from_db()
+    document = Document.objects.get(pk=app.documents.get(kind="refus").document_id)
+    context = load_context(document.context)
+    assert isinstance(context, Refus)
+    engine = {c["code"]: c for c in selectors.current_criteria(app)}
+    (failed,) = context.failed
+    assert failed.code == "premises.confidential_office"
+    assert (failed.label, failed.message) == (
+        engine[failed.code]["label"],
+        engine[failed.code]["message"],
+    )
+    text = pdf_text(read_field(document.file))
+    assert failed.label in text and failed.message in text
+    assert "Pas de bureau de confidentialité." in text  # the reasons of the proposal
+
+
+def test_a_regenerated_revision_shows_on_the_file_page(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = wf.submitted()
+    first = Document.objects.get(pk=app.documents.get(kind="accuse_reception").document_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = regenerate_document(document=first, requested_by=None)
+    assert second.revision == 2
+    client.force_login(wf.porteur_of(app))
+    page = client.get(reverse("workflows:application_detail", args=[app.pk])).content.decode()
+    assert reverse("documents:download", args=[second.pk]) in page
+    assert reverse("documents:download", args=[first.pk]) not in page
+    # The new revision has the readers of the first.
+    response = client.get(reverse("documents:download", args=[second.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    response.close()
+
+
+def test_documents_of_a_file_are_typed_snapshots():
+    app = wf.signed()
+    for row in app.documents.filter(role="generated"):
+        snapshot = Document.objects.get(pk=row.document_id).context
+        assert snapshot["schema"] == f"{row.kind}/1"
+        context = load_context(snapshot)
+        assert context.application.reference == app.reference
+        assert context.place.departement == "63"
+        assert context.issued_on == today()
+        assert isinstance(context.issued_on, datetime.date)
