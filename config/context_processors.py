@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict:
         )
     items.append({"label": "Les étapes d'une candidature", "url": reverse("workflows:help_stages")})
     items.append({"label": "Données ouvertes", "url": reverse("public:opendata")})
+    if user is not None and user.is_authenticated:
+        items.append({"label": "API", "url": reverse("api_token")})
     current = request.path
     for item in items:
         item["active"] = item["url"] == current

@@ -124,3 +124,11 @@ def test_a_token_is_made_used_and_revoked(client, files):
     client.logout()
     refused = client.get(APPLICATIONS, HTTP_AUTHORIZATION=f"Token {key}")
     assert refused.status_code == 401 and refused.json()["code"] == "authentication_failed"
+
+
+def test_the_token_page_is_in_the_navigation_of_signed_in_users(client):
+    assert reverse("api_token") not in client.get("/").content.decode()
+    client.force_login(UserFactory(role="national"))
+    assert reverse("api_token") in client.get("/").content.decode()
+    anonymous = client.__class__().get(reverse("api_token"))
+    assert anonymous.status_code == 302
