@@ -180,15 +180,21 @@ class PublicPlaceSerializer(serializers.ModelSerializer):
     def get_departement(self, place: Place) -> dict:
         return {"code": place.departement_id, "nom": place.departement.name}
 
+    @staticmethod
+    def _hours(place: Place):
+        if not hasattr(place, "_weekly_hours"):
+            place._weekly_hours = directory.weekly_hours(place)
+        return place._weekly_hours
+
     def get_horaires(self, place: Place) -> dict[str, list[str]]:
-        hours = directory.weekly_hours(place)
+        hours = self._hours(place)
         return {
             day: [f"{opendata.format_minute(s)}-{opendata.format_minute(e)}" for s, e in hours[i]]
             for i, day in enumerate(directory.DAY_NAMES)
         }
 
     def get_horaires_osm(self, place: Place) -> str:
-        return opendata.osm_opening_hours(directory.weekly_hours(place))
+        return opendata.osm_opening_hours(self._hours(place))
 
     def get_date_effet_label(self, place: Place) -> str | None:
         day = place.label_effective_on or place.labelled_on
