@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict:
             items.append({"label": "Dossiers", "url": reverse("workflows:queue")})
         if user.role == Role.OPERATEUR:
             items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
+        if user.is_national or user.is_prefecture:
+            items.append({"label": "Rattachements", "url": reverse("onboarding:list")})
         if user.is_national:
             items.append({"label": "Cahier des charges", "url": reverse("labelling:version_list")})
     else:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/jeton-api/", api_tokens.token_page, name="api_token"),
     path("", include("labelling.urls")),
     path("", include("workflows.urls")),
+    path("", include("workflows.onboarding.urls")),
     path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ for a document, live in `documents.permissions`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,3 +115,25 @@ class Policy:
 def any_of(checks: Iterable[Callable[[User], bool]]) -> Callable[[User], bool]:
     checks = tuple(checks)
     return lambda user: any(check(user) for check in checks)
+
+
+# --- refused access, logged ------------------------------------------------------------------
+
+_refusals = logging.getLogger("estampille.access")
+
+
+def log_refusal(request, *, status: int, what: str, object_id: object = "") -> None:
+    """Log a refused access (issue 16: who, what, when), without personal data in clear: the
+    user's id and role, never its name or address; the page's route name and the object's id."""
+    user = getattr(request, "user", None)
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    match = getattr(request, "resolver_match", None)
+    _refusals.warning(
+        "accès refusé %s: utilisateur=%s rôle=%s page=%s objet=%s %s",
+        status,
+        getattr(user, "pk", None) if authenticated else "anonyme",
+        getattr(user, "role", "") if authenticated else "",
+        getattr(match, "view_name", "") or "",
+        object_id,
+        what,
+    )

@@ -63,6 +63,33 @@ def may_view_place(user: User, place: Place) -> bool:
     return PLACES.allows(user, place)
 
 
+# Who answers for a place before the State: the agency everywhere, the préfecture in its
+# département. They invite the porteur of a place imported from the national list
+# (`workflows.onboarding`) and see the network's status (`workflows.dashboard`).
+PLACE_STEWARDS = Policy(
+    Place,
+    [
+        Reach("l'agence nationale", who=lambda user: user.is_national),
+        Reach(
+            "la préfecture du département",
+            who=lambda user: user.is_prefecture,
+            match={"departement_id": lambda user: user.departement_id},
+        ),
+    ],
+)
+
+
+def may_invite_porteur(user: User, place: Place) -> bool:
+    """May this user invite the porteur of this place (whether the place still waits for one
+    is the onboarding's condition, not a right)."""
+    return PLACE_STEWARDS.allows(user, place)
+
+
+def is_steward(user: User) -> bool:
+    """A national or préfecture user: the network's status pages, the invitations' list."""
+    return PLACE_STEWARDS.q(user) is not None
+
+
 def places_in_scope(user: User, queryset=None):
     """The places the user may see (a queryset; `labelling.selectors` adds what pages need)."""
     return PLACES.scope(user, queryset)

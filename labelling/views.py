@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from labelling import selectors, territories
 from labelling.models import Role
 from labelling.models.network import LabelStatus
+from labelling.permissions import may_invite_porteur
 
 PAGE_SIZE = 50
 
@@ -67,7 +68,13 @@ def place_detail(request: HttpRequest, place_id) -> HttpResponse:
     return render(
         request,
         "labelling/place_detail.html",
-        {"title": place.name, "place": place, "gaps": selectors.declaration_gaps(place=place)},
+        {
+            "title": place.name,
+            "place": place,
+            "gaps": selectors.declaration_gaps(place=place),
+            # The agency or the préfecture invites the porteur of a place that waits for one.
+            "may_invite": place.porteur_id is None and may_invite_porteur(request.user, place),
+        },
     )
 
 

@@ -28,33 +28,46 @@ TABLE = "workflows_journalentry"
 MESSAGE = "Le journal des candidatures est en ajout seul : modification et suppression refusées."
 SQLITE_FLUSH_FUNCTION = "estampille_journal_flushing"
 
-_SQL_MESSAGE = MESSAGE.replace("'", "''")
-_SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;",
-]
-_SQLITE_CREATE = [
-    *_SQLITE_DROP,
-    f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{_SQL_MESSAGE}'); END;""",
-    f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+
+def _sqlite_drop(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_update;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+    ]
+
+
+def _sqlite_create(table: str, message: str) -> list[str]:
+    quoted = message.replace("'", "''")
+    return [
+        *_sqlite_drop(table),
+        f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+    BEGIN SELECT RAISE(ABORT, '{quoted}'); END;""",
+        f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
     WHEN NOT {SQLITE_FLUSH_FUNCTION}()
-    BEGIN SELECT RAISE(ABORT, '{_SQL_MESSAGE}'); END;""",
-]
-_POSTGRES_CREATE = [
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_refuse_change() RETURNS trigger AS $$
+    BEGIN SELECT RAISE(ABORT, '{quoted}'); END;""",
+    ]
+
+
+def _postgres_create(table: str, message: str) -> list[str]:
+    quoted = message.replace("'", "''")
+    return [
+        f"""CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger AS $$
     BEGIN
-        RAISE EXCEPTION '{_SQL_MESSAGE}' USING ERRCODE = 'restrict_violation';
+        RAISE EXCEPTION '{quoted}' USING ERRCODE = 'restrict_violation';
     END;
     $$ LANGUAGE plpgsql;""",
-    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};",
-    f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION {TABLE}_refuse_change();""",
-]
-_POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};",
-    f"DROP FUNCTION IF EXISTS {TABLE}_refuse_change();",
-]
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change();""",
+    ]
+
+
+def _postgres_drop(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"DROP FUNCTION IF EXISTS {table}_refuse_change();",
+    ]
+
 
 _state = threading.local()
 
@@ -80,22 +93,23 @@ def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:
         connection.connection.create_function(SQLITE_FLUSH_FUNCTION, 0, _flushing)
 
 
-def _statements(vendor: str, *, create: bool) -> list[str]:
+def _statements(vendor: str, *, create: bool, table: str, message: str) -> list[str]:
     if vendor == "postgresql":
-        return _POSTGRES_CREATE if create else _POSTGRES_DROP
+        return _postgres_create(table, message) if create else _postgres_drop(table)
     if vendor == "sqlite":
-        return _SQLITE_CREATE if create else _SQLITE_DROP
+        return _sqlite_create(table, message) if create else _sqlite_drop(table)
     raise NotImplementedError(f"Journal triggers are not written for {vendor}.")
 
 
-def create(connection) -> None:
-    """Create (or replace) the triggers."""
+def create(connection, *, table: str = TABLE, message: str = MESSAGE) -> None:
+    """Create (or replace) the triggers of an append-only `table` (the application's journal
+    by default; the other journals name their own)."""
     with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, create=True):
+        for sql in _statements(connection.vendor, create=True, table=table, message=message):
             cursor.execute(sql)
 
 
-def drop(connection) -> None:
+def drop(connection, *, table: str = TABLE) -> None:
     with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, create=False):
+        for sql in _statements(connection.vendor, create=False, table=table, message=""):
             cursor.execute(sql)

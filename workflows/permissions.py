@@ -23,6 +23,7 @@ from documents.audiences import Audience
 from labelling.access import Policy, Reach, is_active_user
 from labelling.models import User
 from workflows.models import Application, Opinion, OpinionKind, State
+from workflows.onboarding.models import Invitation
 
 # --- who sees a file -------------------------------------------------------------------------
 
@@ -150,6 +151,64 @@ CONSULTED_OPERATOR = Actor(
         },
     ),
 )
+
+
+# --- invitations of the porteurs of imported places (workflows.onboarding) ------------------
+
+INVITATION_AS_PREFECTURE = Reach(
+    "la préfecture du département",
+    who=lambda user: user.is_prefecture,
+    match={"departement_id": lambda user: user.departement_id},
+)
+INVITATION_AS_NATIONAL = Reach("l'agence nationale", who=lambda user: user.is_national)
+
+# Who sees an invitation, its declared porteur and its journal: the same stewards as the place's
+# (`labelling.permissions.PLACE_STEWARDS`). The invitee reaches it by its link only.
+INVITATIONS = Policy(Invitation, [INVITATION_AS_PREFECTURE, INVITATION_AS_NATIONAL])
+
+
+def may_view_invitation(user: User, invitation: Invitation) -> bool:
+    return INVITATIONS.allows(user, invitation)
+
+
+def invitations_in_scope(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    return INVITATIONS.scope(user, queryset)
+
+
+INVITATION_PREFECTURE = Actor(
+    "un agent de la préfecture",
+    "Seule la préfecture du département du lieu peut confirmer ou refuser ce rattachement.",
+    who=lambda user: user.is_prefecture,
+    reach=INVITATION_AS_PREFECTURE,
+)
+INVITATION_NATIONAL = Actor(
+    "l'agence nationale",
+    "Seule l'agence nationale peut le faire.",
+    who=lambda user: user.is_national,
+    reach=INVITATION_AS_NATIONAL,
+)
+# Who invites (and may cancel an invitation not yet used).
+INVITER = INVITATION_PREFECTURE | INVITATION_NATIONAL
+
+
+@dataclass(frozen=True)
+class InvitationHolder:
+    """Whoever opened the invitation's link: signed out (a new account), or signed in with the
+    invited address (an existing account). The link itself is the proof (services check it)."""
+
+    label: str = "la personne invitée (par le lien reçu)"
+    refusal: str = (
+        "Vous êtes connecté avec une autre adresse que celle qui a été invitée : "
+        "déconnectez-vous, puis ouvrez de nouveau le lien."
+    )
+
+    def allows(self, user, invitation: Invitation) -> bool:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return True
+        return is_active_user(user) and user.email.lower() == invitation.email.lower()
+
+
+INVITEE = InvitationHolder()
 
 
 # --- partner operators ------------------------------------------------------------------------

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "labelling",
     "workflows",
+    "workflows.onboarding",
     "documents",
     # The project itself, above the domain apps: demo data, navigation (config/apps.py).
     "config",
@@ -261,6 +262,8 @@ CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
 # Stage deadlines in calendar days, by stage (JSON, e.g. {"completeness": 15}); the stages not
 # given keep the defaults of workflows/deadlines.py.
 WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
+# Invitations of the porteurs of imported places (workflows/onboarding): days a link stays valid.
+ONBOARDING_INVITATION_DAYS = env.int("ONBOARDING_INVITATION_DAYS", default=14)
 # Supporting documents (documents/uploads.py): largest file accepted, in bytes, and largest
 # number of pages of a PDF.
 DOCUMENTS_UPLOAD_MAX_BYTES = env.int("DOCUMENTS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
