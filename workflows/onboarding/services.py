@@ -61,7 +61,7 @@ def invite(*, user: User, place_id, email: str, request_key=None) -> Invitation:
     try:
         with transaction.atomic():
             place = (
-                Place.objects.select_for_update()
+                Place.objects.select_for_update(of=("self",))
                 .select_related("porteur")
                 .filter(pk=place_id)
                 .first()
@@ -265,7 +265,9 @@ def confirm(*, user: User, invitation_id) -> Invitation:
     with transition(InvitationLifecycle, "confirm", user=user, pk=invitation_id) as run:
         invitation = run.obj
         place = (
-            Place.objects.select_for_update().select_related("porteur").get(pk=invitation.place_id)
+            Place.objects.select_for_update(of=("self",))
+            .select_related("porteur")
+            .get(pk=invitation.place_id)
         )
         if place.porteur_id is not None:
             raise InvalidInput(
