@@ -364,7 +364,12 @@ class ApplicationLifecycle(Lifecycle):
         source=WHILE_INSTRUCTED,
         label="Enregistrer un avis",
         permission=Allowed(INSTRUCTOR | CONSULTED_OPERATOR),
-        custom=step(action=Action.RECORD_OPINION, private=True),
+        custom=step(
+            action=Action.RECORD_OPINION,
+            private=True,
+            help="L'opérateur consulté donne son avis sur sa page ; l'instructeur enregistre les "
+            "autres avis reçus.",
+        ),
     )
     def record_opinion(self):
         pass
@@ -432,7 +437,11 @@ class ApplicationLifecycle(Lifecycle):
         source=State.CONVENTIONS,
         label="Déposer une convention signée",
         permission=Allowed(PORTEUR | INSTRUCTOR),
-        custom=step(action=Action.CONVENTION, notify=False),
+        custom=step(
+            action=Action.CONVENTION,
+            notify=False,
+            help="Le porteur (ou l'instructeur) dépose le PDF de chaque convention signée.",
+        ),
     )
     def upload_convention(self):
         pass
@@ -441,7 +450,12 @@ class ApplicationLifecycle(Lifecycle):
         source=State.CONVENTIONS,
         label="Changer l'état d'une convention",
         permission=Allowed(INSTRUCTOR),
-        custom=step(action=Action.CONVENTION, notify=False),
+        custom=step(
+            action=Action.CONVENTION,
+            notify=False,
+            help="L'instructeur valide la convention reçue, ou la dit couverte par un accord "
+            "national.",
+        ),
     )
     def set_convention_status(self):
         pass
@@ -668,16 +682,17 @@ def help_sections() -> tuple[list[tuple[Stage, list[HelpAction]]], list[HelpActi
     per_stage: dict[State, list[HelpAction]] = {s.state: [] for s in STAGES}
     all_along: list[HelpAction] = []
     for transitions in by_name.values():
-        first = next((t for t in transitions if step_of(t).help), None)
-        if first is None:
+        described = next((t for t in transitions if step_of(t).help), None)
+        if described is None:
             continue
-        action = HelpAction(first.label, first.permission.actor.label, step_of(first).help)
+        text, who = step_of(described).help, described.permission.actor.label
         sources = {t.source for t in transitions}
         if len(sources) > 3 or all(STAGE_BY_STATE[s].final for s in sources):
-            all_along.append(action)
-        else:
-            for source in sources:
-                per_stage[source].append(action)
+            all_along.append(HelpAction(described.label, who, text))
+            continue
+        for transition in transitions:
+            # Each stage names the action as its button does there.
+            per_stage[transition.source].append(HelpAction(transition.label, who, text))
     sections = [(s, per_stage[s.state]) for s in STAGES if not s.final]
     return sections, all_along
 

@@ -110,7 +110,7 @@ def notify_message(message_id: str) -> bool:
     if message is None:
         return False
     app = message.application
-    if message.author.role == Role.PORTEUR:
+    if message.author.is_porteur:
         recipients = _prefecture_emails(app, state=app.state)
     else:
         recipients = _porteur_emails(app)
