@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
         if user.role == Role.OPERATEUR:
             items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
         if user.is_national or user.is_prefecture:
+            items.append({"label": "État du réseau", "url": reverse("network:status")})
             items.append({"label": "Rattachements", "url": reverse("onboarding:list")})
         if user.is_national:
             items.append({"label": "Cahier des charges", "url": reverse("labelling:version_list")})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("labelling.urls")),
     path("", include("workflows.urls")),
     path("", include("workflows.onboarding.urls")),
+    path("", include("workflows.dashboard.urls")),
     path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -117,3 +117,40 @@ def sync_user_groups(*, user: User) -> None:
     """Put the user in exactly the groups of its role (called on every save of a user)."""
     wanted = {Group.objects.get_or_create(name=name)[0] for name in groups_for_user(user)}
     user.groups.set(wanted)
+
+
+# --- the network's status pages -----------------------------------------------------------------
+
+
+class OutOfScope(Exception):
+    """The area asked for is not the user's (the page answers 404, as missing)."""
+
+
+def network_area(user: User, *, region_code: str = "", departement_code: str = ""):
+    """The part of the network a steward's status pages show (`labelling.network_status.Area`):
+    the agency chooses the whole network, a région or a département; a préfecture sees its
+    département only (asking for another one is out of its scope, as is any area for users who
+    are not stewards)."""
+    from labelling.models import Departement, Region
+    from labelling.network_status import Area
+
+    if not is_steward(user):
+        raise OutOfScope
+    if user.is_prefecture:
+        if departement_code and departement_code != user.departement_id:
+            raise OutOfScope
+        if region_code and region_code != user.departement.region_id:
+            raise OutOfScope
+        return Area(departement=user.departement)
+    departement = region = None
+    if departement_code:
+        departement = (
+            Departement.objects.select_related("region").filter(pk=departement_code).first()
+        )
+        if departement is None:
+            raise OutOfScope
+    elif region_code:
+        region = Region.objects.filter(pk=region_code).first()
+        if region is None:
+            raise OutOfScope
+    return Area(region=region, departement=departement)

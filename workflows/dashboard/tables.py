@@ -1,0 +1,115 @@
+"""The tables of the network's status pages, declared once for the page and the CSV/XLSX
+exports (`labelling.exports`)."""
+
+from __future__ import annotations
+
+from labelling.exports import Column, Table
+from labelling.network_status import STATUSES
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def month_label(month) -> str:
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+def percent(share: float | None) -> str:
+    if share is None:
+        return ""
+    return f"{share * 100:.1f} %".replace(".", ",")
+
+
+def status_table(first: str) -> Table:
+    return Table(
+        "Lieux par statut",
+        [
+            Column(first, lambda row: row.name),
+            *[
+                Column(status.label, lambda row, key=status.key: row.count(key))
+                for status in STATUSES
+            ],
+            Column("Total", lambda row: row.total),
+        ],
+    )
+
+
+STAGES = Table(
+    "Dossiers par étape",
+    [
+        Column("Étape", lambda row: row.label),
+        Column("Dossiers", lambda row: row.files),
+        Column("En retard", lambda row: row.overdue if row.open else ""),
+    ],
+)
+
+OVERDUE = Table(
+    "Dossiers en retard",
+    [
+        Column("Référence", lambda app: app.reference),
+        Column("Lieu", lambda app: app.place.name if app.place_id else ""),
+        Column("Commune", lambda app: app.place.commune.name if app.place_id else ""),
+        Column("Département", lambda app: app.departement_id),
+        Column("Porteur", lambda app: app.porteur.name),
+        Column("Étape", lambda app: app.get_state_display()),
+        Column("Échéance", lambda app: app.stage_deadline),
+        Column(
+            "Suivi par", lambda app: app.assigned_to.get_full_name() if app.assigned_to_id else ""
+        ),
+    ],
+)
+
+LABELS_BY_MONTH = Table(
+    "Labels par mois d'effet",
+    [
+        Column("Mois d'effet", lambda row: month_label(row[0])),
+        Column("Labels", lambda row: row[1]),
+    ],
+)
+
+FORMATS = Table(
+    "Lieux par format et type",
+    [
+        Column("Format", lambda row: row.label),
+        Column("Principal", lambda row: row.principal),
+        Column("Antenne", lambda row: row.antenne),
+        Column("Type non renseigné", lambda row: row.unknown),
+        Column("Total", lambda row: row.total),
+    ],
+)
+
+COVERAGE = Table(
+    "Couverture",
+    [
+        Column("Département", lambda row: f"{row.name} ({row.code})" if row.code else row.name),
+        Column("Population", lambda row: row.population),
+        Column("Population couverte", lambda row: row.covered),
+        Column("Part couverte", lambda row: percent(row.share)),
+        Column("EPCI", lambda row: row.epci),
+        Column("EPCI couverts", lambda row: row.epci_covered),
+    ],
+)
+
+UNCOVERED_EPCI = Table(
+    "EPCI sans France Services",
+    [
+        Column("EPCI", lambda row: row.name),
+        Column("SIREN", lambda row: row.siren),
+        Column("Nature", lambda row: row.kind),
+        Column("Départements", lambda row: row.departements),
+        Column("Communes", lambda row: row.communes),
+        Column("Population", lambda row: row.population),
+    ],
+)

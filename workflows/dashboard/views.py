@@ -1,0 +1,185 @@
+"""The network's status pages (issue 14): ``/reseau/`` for the agency (the whole network, a
+région or a département, chosen in the URL) and the same page for a préfecture, scoped to its
+département. Who sees which part is `labelling.permissions.network_area`; out of it, 404.
+
+Every panel is one grouped query (`labelling.network_status`, `workflows.dashboard.selectors`),
+so the page's query count does not depend on the size of the network. Every table exports to
+CSV and XLSX (``/reseau/export/<table>.<csv|xlsx>`` with the same filters)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from labelling import network_status as ns
+from labelling.access import log_refusal
+from labelling.models import Region
+from labelling.permissions import OutOfScope, network_area
+from labelling.public_views import allow_map_tiles
+from workflows.dashboard import selectors, tables
+from workflows.dashboard.tables import month_label, percent
+
+OVERDUE_SHOWN = 20
+UNCOVERED_SHOWN = 30
+
+
+def _area(request: HttpRequest) -> ns.Area:
+    try:
+        return network_area(
+            request.user,
+            region_code=request.GET.get("region", "")[:3],
+            departement_code=request.GET.get("departement", "")[:3],
+        )
+    except OutOfScope:
+        log_refusal(request, status=404, what="état du réseau hors du périmètre")
+        raise Http404("Cette page n'existe pas ou vous n'y avez pas accès.") from None
+
+
+def _query(area: ns.Area) -> str:
+    if area.departement is not None:
+        return f"departement={area.departement.code}"
+    if area.region is not None:
+        return f"region={area.region.code}"
+    return ""
+
+
+@login_required
+@require_GET
+@allow_map_tiles
+def network(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    area = _area(request)
+    today = timezone.localdate()
+    conditions = selectors.status_conditions()
+    places = selectors.places(user=user, area=area)
+
+    by_dep = ns.status_by_departement(places=places, today=today, conditions=conditions)
+    status_rows, status_total = ns.status_table(area=area, by_departement=by_dep)
+    stages = selectors.files_by_stage(user=user, area=area, today=today)
+    overdue = list(selectors.overdue_files(user=user, area=area, today=today)[:OVERDUE_SHOWN])
+    months = ns.labels_by_month(places=places)
+    formats = ns.formats_and_kinds(places=places)
+    coverage_rows, coverage_total = ns.coverage_by_departement(area=area, today=today)
+    uncovered = ns.uncovered_epci(area=area, today=today)
+    onboarding = selectors.onboarding(user=user, area=area, places_qs=places)
+
+    charts = {
+        "status": {
+            "labels": [row.name for row in status_rows],
+            "series": [
+                {"label": s.label, "data": [row.count(s.key) for row in status_rows]}
+                for s in ns.STATUSES
+            ],
+        },
+        "months": {
+            "labels": [month_label(month) for month, _ in months],
+            "data": [n for _, n in months],
+        },
+        "formats": {
+            "labels": [row.label for row in formats],
+            "series": [
+                {"label": "Principal", "data": [row.principal for row in formats]},
+                {"label": "Antenne", "data": [row.antenne for row in formats]},
+                {"label": "Type non renseigné", "data": [row.unknown for row in formats]},
+            ],
+        },
+    }
+    in_force = status_total.count(ns.LABELLED) + status_total.count(ns.UNDER_NOTICE)
+    return render(
+        request,
+        "dashboard/network.html",
+        {
+            "title": f"État du réseau — {area.label}",
+            "area": area,
+            "query": _query(area),
+            "regions": Region.objects.prefetch_related("departements").order_by("name")
+            if user.is_national
+            else [],
+            "computed_at": timezone.localtime(),
+            "statuses": ns.STATUSES,
+            "status_rows": status_rows,
+            "status_total": status_total,
+            "status_first": "Région" if area.grouping == "region" else "Département",
+            "in_force": in_force,
+            "stages": stages,
+            "overdue": overdue,
+            "overdue_total": sum(row.overdue for row in stages if row.open),
+            "files_open": sum(row.files for row in stages if row.open),
+            "months": [(month_label(m), n) for m, n in months],
+            "formats": formats,
+            "coverage_rows": coverage_rows,
+            "coverage_total": coverage_total,
+            "coverage_share": percent(coverage_total.share),
+            "uncovered": uncovered[:UNCOVERED_SHOWN],
+            "uncovered_total": len(uncovered),
+            "onboarding": onboarding,
+            "charts": charts,
+            "percent": percent,
+        },
+    )
+
+
+def _export_rows(request: HttpRequest, name: str):
+    """The table ``name`` and its rows, for the area of the request."""
+    user = request.user
+    area = _area(request)
+    today = timezone.localdate()
+    places = selectors.places(user=user, area=area)
+    if name == "statuts":
+        by_dep = ns.status_by_departement(
+            places=places, today=today, conditions=selectors.status_conditions()
+        )
+        rows, total = ns.status_table(area=area, by_departement=by_dep)
+        first = "Région" if area.grouping == "region" else "Département"
+        return tables.status_table(first), [*rows, total]
+    if name == "etapes":
+        return tables.STAGES, selectors.files_by_stage(user=user, area=area, today=today)
+    if name == "retards":
+        return tables.OVERDUE, selectors.overdue_files(user=user, area=area, today=today).iterator()
+    if name == "labels-par-mois":
+        return tables.LABELS_BY_MONTH, ns.labels_by_month(places=places)
+    if name == "formats":
+        return tables.FORMATS, ns.formats_and_kinds(places=places)
+    if name == "couverture":
+        rows, total = ns.coverage_by_departement(area=area, today=today)
+        return tables.COVERAGE, [*rows, total]
+    if name == "epci-non-couverts":
+        return tables.UNCOVERED_EPCI, ns.uncovered_epci(area=area, today=today)
+    raise Http404("Ce tableau n'existe pas.")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    table, rows = _export_rows(request, name)
+    area = _area(request)
+    suffix = (
+        area.departement.code
+        if area.departement
+        else (area.region.code if area.region else "france")
+    )
+    date = timezone.localdate().isoformat()
+    return table.response(fmt, rows, filename=f"reseau-{name}-{suffix}-{date}")
+
+
+@login_required
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """The places of the area with a position, for the page's map."""
+    area = _area(request)
+    points = ns.map_points(
+        places=selectors.places(user=request.user, area=area),
+        today=timezone.localdate(),
+        conditions=selectors.status_conditions(),
+    )
+    return JsonResponse(
+        {
+            "places": [
+                [p["id"], p["lat"], p["lon"], p["name"], p["commune"], p["status"]] for p in points
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
