@@ -22,9 +22,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from labelling.forms import EmailAuthenticationForm
 
@@ -47,6 +47,12 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     return str(value).strip().lower()
 
 
+def axes_not_counted(request: HttpRequest, credentials: dict | None) -> bool:
+    """Attempts django-axes neither counts nor locks (AXES_WHITELIST_CALLABLE): ProConnect's
+    callback, where the identity provider checked the agent (no password is tried here)."""
+    return request is not None and request.path == reverse("proconnect_callback")
+
+
 def lockout_message() -> str:
     cooloff = settings.AXES_COOLOFF_TIME.total_seconds()
     return (
@@ -67,6 +73,33 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         {"form": form, "lockout_message": lockout_message(), "next": request.POST.get("next", "")},
         status=429,
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in by e-mail and password, and « S'identifier avec ProConnect » when it is on."""
+
+    template_name = "registration/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from config import proconnect
+
+        context = super().get_context_data(**kwargs)
+        context["proconnect_enabled"] = proconnect.enabled()
+        context["title"] = "Se connecter"
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signs out; a session opened with ProConnect then ends ProConnect's session too."""
+
+    def post(self, request, *args, **kwargs):
+        from config import proconnect
+
+        end_session = proconnect.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(end_session) if end_session else response
 
 
 # --- password reset ------------------------------------------------------------------------------

@@ -1,23 +1,24 @@
-"""Sign-in by e-mail and password, and password reset by e-mail, on DSFR pages (throttled and
-explained in French: config/auth.py)."""
+"""Sign-in by e-mail and password or with ProConnect (config/proconnect.py), and password reset
+by e-mail, on DSFR pages (throttled and explained in French: config/auth.py)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from config import auth
-from labelling.forms import EmailAuthenticationForm
+from config import auth, proconnect
 
 urlpatterns = [
+    path("connexion/", auth.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
     path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "proconnect/connexion/",
+        proconnect.ProConnectLoginView.as_view(),
+        name="proconnect_login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "proconnect/retour/",
+        proconnect.ProConnectCallbackView.as_view(),
+        name="proconnect_callback",
+    ),
     path("mot-de-passe/oubli/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/",

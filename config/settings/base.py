@@ -99,6 +99,8 @@ AUTHENTICATION_BACKENDS = [
     # (django-axes: every call to authenticate() must pass the request).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # ProConnect (OpenID Connect): answers only on its own callback, and only when enabled.
+    "config.proconnect.ProConnectBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Password rules for everyone (Django's validators, whose messages Django gives in French):
@@ -129,6 +131,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.auth.client_address"
+# ProConnect's callback carries no password to guess: it is not counted (a préfecture's agents
+# sharing one network address are not locked out by a colleague's refused sign-in).
+AXES_WHITELIST_CALLABLE = "config.auth.axes_not_counted"
 # Failed attempts are kept (to count them, and for the admin); successful sign-ins are not.
 AXES_DISABLE_ACCESS_LOG = True
 # Behind TRUSTED_PROXY_COUNT reverse proxies that each append to X-Forwarded-For, the client's
@@ -140,6 +145,53 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
 PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=3600)
+
+# --- ProConnect: sign-in of State agents by OpenID Connect (config/proconnect.py) ---
+# Off by default. When on, the sign-in page offers « S'identifier avec ProConnect » to the
+# instructors, signataires and national users: the account is the one whose e-mail is the
+# agent's (never created, never given a role by the sign-in; an administrator grants it).
+# PROCONNECT_URL is the provider's base address (its endpoints are /authorize, /token,
+# /userinfo, /jwks and /session/end below it, as ProConnect publishes them); each one can be
+# given by its own OIDC_OP_* variable instead. The client id and secret are those ProConnect
+# gives for this site, whose callback is SITE_URL + /compte/proconnect/retour/ and whose
+# post-logout address is SITE_URL + /compte/connexion/.
+PROCONNECT_ENABLED = env.bool("PROCONNECT_ENABLED", default=False)
+PROCONNECT_URL = env("PROCONNECT_URL", default="").rstrip("/")
+
+
+def _proconnect_endpoint(name: str, path: str) -> str:
+    return env(name, default=f"{PROCONNECT_URL}{path}" if PROCONNECT_URL else "")
+
+
+OIDC_OP_AUTHORIZATION_ENDPOINT = _proconnect_endpoint(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", "/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = _proconnect_endpoint("OIDC_OP_TOKEN_ENDPOINT", "/token")
+OIDC_OP_USER_ENDPOINT = _proconnect_endpoint("OIDC_OP_USER_ENDPOINT", "/userinfo")
+OIDC_OP_JWKS_ENDPOINT = _proconnect_endpoint("OIDC_OP_JWKS_ENDPOINT", "/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = _proconnect_endpoint("OIDC_OP_LOGOUT_ENDPOINT", "/session/end")
+OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+# ProConnect signs its ID tokens and user information with RS256 unless asked otherwise.
+OIDC_RP_SIGN_ALGO = env("PROCONNECT_SIGN_ALGO", default="RS256")
+# The claims ProConnect gives as scopes: the agent's e-mail, first name and last name.
+OIDC_RP_SCOPES = env("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect_callback"
+OIDC_CREATE_USER = False
+# The ID token is kept in the session: signing out of Estampille also ends the ProConnect
+# session (its end_session endpoint wants it as id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_USE_PKCE = env.bool("PROCONNECT_USE_PKCE", default=True)
+# Seconds to wait for ProConnect's answers before telling the agent it does not answer.
+OIDC_TIMEOUT = env.int("PROCONNECT_TIMEOUT", default=10)
+if PROCONNECT_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # Signing out is a form whose answer goes on to ProConnect's end of session.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _logout = _urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+    PROCONNECT_ORIGIN = f"{_logout.scheme}://{_logout.netloc}"
+else:
+    PROCONNECT_ORIGIN = ""
 
 # --- Sessions ---
 # A session ends when the browser closes, after SESSION_IDLE_TIMEOUT seconds without a request,
@@ -165,7 +217,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": [NONE],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *([PROCONNECT_ORIGIN] if PROCONNECT_ORIGIN else [])],
     }
 }
 # Permissions-Policy (django-permissions-policy): no powerful feature for anyone, except
