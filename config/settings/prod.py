@@ -17,6 +17,20 @@ for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "EMA
             f"La variable d'environnement {required} est obligatoire en production."
         )
 
+if env.bool("PROCONNECT_ENABLED", default=False):
+    for required, value in (
+        ("PROCONNECT_CLIENT_ID", OIDC_RP_CLIENT_ID),  # noqa: F405
+        ("PROCONNECT_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),  # noqa: F405
+        ("PROCONNECT_URL (ou OIDC_OP_AUTHORIZATION_ENDPOINT)", OIDC_OP_AUTHORIZATION_ENDPOINT),  # noqa: F405
+        ("PROCONNECT_URL (ou OIDC_OP_TOKEN_ENDPOINT)", OIDC_OP_TOKEN_ENDPOINT),  # noqa: F405
+        ("PROCONNECT_URL (ou OIDC_OP_USER_ENDPOINT)", OIDC_OP_USER_ENDPOINT),  # noqa: F405
+        ("PROCONNECT_URL (ou OIDC_OP_JWKS_ENDPOINT)", OIDC_OP_JWKS_ENDPOINT),  # noqa: F405
+    ):
+        if not value:
+            raise ImproperlyConfigured(
+                f"ProConnect est activé (PROCONNECT_ENABLED) : {required} est obligatoire."
+            )
+
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

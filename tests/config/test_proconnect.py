@@ -180,3 +180,30 @@ def test_password_sign_in_is_unchanged_when_proconnect_is_on(client, op):
     assert response.status_code == 302
     # Not a ProConnect session: signing out stays in Estampille.
     assert client.post("/compte/deconnexion/")["Location"] == "/compte/connexion/"
+
+
+def test_production_with_proconnect_on_needs_its_client_and_provider():
+    from tests.config.test_settings import PROD_ENV, run_manage, run_python
+
+    on = {**PROD_ENV, "PROCONNECT_ENABLED": "true"}
+    result = run_manage("check", env=on)
+    assert result.returncode != 0
+    assert "PROCONNECT_CLIENT_ID est obligatoire" in result.stderr
+    complete = {
+        **on,
+        "PROCONNECT_CLIENT_ID": "estampille",
+        "PROCONNECT_CLIENT_SECRET": "secret",
+        "PROCONNECT_URL": "https://auth.example.gouv.fr/api/v2",
+    }
+    assert run_manage("check", "--deploy", "--fail-level", "WARNING", env=complete).returncode == 0
+    # Signing out is a form whose answer goes on to ProConnect: the policy lets it.
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.OIDC_OP_USER_ENDPOINT, "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'], sep='|')"
+    )
+    out = run_python(code, env={**complete, "DJANGO_SETTINGS_MODULE": "config.settings.prod"})
+    assert out.returncode == 0, out.stderr
+    endpoint, form_action = out.stdout.strip().split("|")
+    assert endpoint == "https://auth.example.gouv.fr/api/v2/userinfo"
+    assert "https://auth.example.gouv.fr" in form_action
