@@ -3,9 +3,10 @@
 from django import forms
 
 from documents.codes import normalize_code
+from labelling.forms import CleanTextForm
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(CleanTextForm):
     code = forms.CharField(
         label="Code de vérification",
         help_text="12 caractères, par exemple 7K3M-Q9PZ-2XHD (tirets et espaces facultatifs).",
@@ -21,7 +22,7 @@ class VerifyCodeForm(forms.Form):
         return normalized
 
 
-class VerifyFileForm(forms.Form):
+class VerifyFileForm(CleanTextForm):
     file = forms.FileField(
         label="Fichier PDF à comparer",
         help_text="Le fichier est lu pour calculer son empreinte, puis oublié : rien n'est enregistré.",

@@ -23,6 +23,7 @@ from django.utils import translation
 from documents.contexts import DocumentContext
 from documents.models import DocumentKind
 from documents.prefectures import prefecture_info
+from labelling.text import strip_controls_keep_layout
 
 # WeasyPrint tells every step at INFO level: too chatty for a worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -222,7 +223,10 @@ def render_html(*, context: DocumentContext, verification_code: str, verify_url:
         context=context, verification_code=verification_code, verify_url=verify_url
     )
     with translation.override("fr"):
-        return render_to_string(f"documents/{context.kind}.html", data)
+        html = render_to_string(f"documents/{context.kind}.html", data)
+    # Text stored before it was cleaned at the boundary may hold control characters (a vertical
+    # tab pasted from Word): never shown as empty boxes.
+    return strip_controls_keep_layout(html)
 
 
 def html_to_pdf(html: str) -> bytes:

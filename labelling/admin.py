@@ -1,8 +1,8 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from labelling import models, territories
+from labelling.forms import CleanTextModelForm
 
 
 @admin.register(models.Region)
@@ -61,7 +61,7 @@ class PorteurAdmin(admin.ModelAdmin):
     autocomplete_fields = ("commune",)
 
 
-class PlaceAdminForm(forms.ModelForm):
+class PlaceAdminForm(CleanTextModelForm):
     """The admin gives the model and the fields (``modelform_factory``)."""
 
     def clean(self):

@@ -13,7 +13,7 @@ Every cell is written as text, cleaned so that stored text can never break the f
 the spreadsheet (OWASP « CSV injection »):
 
 - C0 control characters other than line breaks (``\\n``, ``\\r``) are removed (openpyxl refuses
-  them, and they mean nothing in a cell);
+  them, and they mean nothing in a cell), a vertical tab or form feed becoming a space;
 - a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
   apostrophe, so that the spreadsheet shows the text instead of evaluating a formula;
 - line breaks are written ``\\n`` whatever they were stored as;
@@ -45,6 +45,7 @@ XLSX_MAX_CELL = 32_767
 
 # C0 controls except \n (0x0A) and \r (0x0D); DEL too.
 _CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+_SEPARATORS = re.compile(r"[\x0b\x0c]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,7 +66,8 @@ def display(value: Any) -> str:
 
 def safe_cell(value: Any) -> str:
     """The text of a cell: control characters removed, a formula made inert."""
-    text = _CONTROL.sub("", display(value))
+    # Word's manual line break (vertical tab) and page break (form feed) separate words.
+    text = _CONTROL.sub("", _SEPARATORS.sub(" ", display(value)))
     if text.startswith(_FORMULA_START):
         text = "'" + text
     # One kind of line break: XLSX (XML) would turn a lone carriage return into one anyway.

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from labelling import text as free_text
 from labelling.bulk import insert_rows
 from labelling.conformity.hours import MINUTES_PER_DAY, Interval, merge_intervals
 from labelling.models import LabelStatus, OpeningInterval, Place, PlaceFormat, PlaceKind
@@ -94,7 +95,6 @@ BATCH_SIZE = 500
 _COORDINATE = Decimal("0.000001")
 _LABEL = re.compile(r"^espace labellis[ée]\s+(\d{1,2})/(\d{1,2})/(\d{4})$", re.IGNORECASE)
 _INTERVAL = re.compile(r"^(\d{1,2})\s*[:hH]\s*(\d{2})\s*-\s*(\d{1,2})\s*[:hH]\s*(\d{2})$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LIMITS = {
     "id_fs": 40,
     "lib_fs": 200,
@@ -182,7 +182,7 @@ class ImportSummary:
 
 
 def _decode(data: bytes) -> str:
-    nul = data.find(b"\x00")
+    nul = -1 if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.find(b"\x00")
     if nul >= 0:
         line = data[:nul].count(b"\n") + 1
         raise UnreadableList(
@@ -190,11 +190,10 @@ def _decode(data: bytes) -> str:
             "texte CSV ; attendu : la liste nationale des France Services au format CSV."
         )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        return free_text.decode_text(data)
+    except free_text.UndecodableText as exc:
         raise UnreadableList(
-            f"ligne {line} : le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X} "
+            f"ligne {exc.line} : le fichier n'est pas encodé en UTF-8 (octet 0x{exc.byte:02X} "
             "illisible). Enregistrez-le au format « CSV UTF-8 » (dans un tableur : « Enregistrer "
             "sous », type « CSV UTF-8 ») puis recommencez."
         ) from None
@@ -297,16 +296,15 @@ def _width_error(line: int, cells: list[str], names: list[str]) -> RowError:
 
 
 def clean_line(value: str) -> str:
-    """A one-line text: control characters dropped, every run of spaces or line breaks one
-    space."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    """A one-line text (`labelling.text.clean_line`), every run of spaces one space."""
+    return " ".join(free_text.clean_line(value).split())
 
 
 def clean_lines(value: str) -> str:
     """A text that may span lines: line breaks kept (as \\n), other control characters
     dropped, spaces at the ends of lines trimmed."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    lines = [" ".join(_CONTROL.sub(" ", part).split()) for part in value.split("\n")]
+    value = free_text.clean_multiline(value)
+    lines = [" ".join(part.split()) for part in value.split("\n")]
     return "\n".join(lines).strip("\n")
 
 

@@ -20,6 +20,7 @@ from labelling.conformity import check, validate_declaration
 from labelling.conformity.criteria import KINDS
 from labelling.conformity.declaration import today_in_paris
 from labelling.exports import Column, Table
+from labelling.forms import CleanTextForm, CleanTextModelForm
 from labelling.models import Criterion, ImpactRun, Version
 from labelling.models.referential import Severity, VersionStatus
 from labelling.selfcheck import SelfCheckForm
@@ -68,7 +69,7 @@ def national_required(view):
     return wrapped
 
 
-class DraftForm(forms.Form):
+class DraftForm(CleanTextForm):
     code = forms.SlugField(
         label="Code de la version", max_length=50, help_text="Par exemple france-services-2027"
     )
@@ -82,7 +83,7 @@ class DraftForm(forms.Form):
     )
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(CleanTextModelForm):
     params = forms.CharField(
         label="Paramètres (JSON)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -121,7 +122,7 @@ class CriterionForm(forms.ModelForm):
         return value
 
 
-class PublishForm(forms.Form):
+class PublishForm(CleanTextForm):
     starts_on = forms.DateField(
         label="En vigueur à partir du",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

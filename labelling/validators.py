@@ -4,12 +4,18 @@ LA_POSTE_SIREN = "356000000"
 
 
 def siret_is_valid(value: str) -> bool:
-    """A SIRET is 14 digits with a Luhn key; La Poste's establishments use another rule
-    (the sum of the digits is a multiple of 5), as the INSEE documents."""
+    """A SIRET is 14 digits with a Luhn key. La Poste's establishments (SIREN 356 000 000) were
+    numbered before the key was general: theirs follow another rule, the sum of the digits is a
+    multiple of 5 (INSEE); the head office, 356 000 000 00048, has a Luhn key. One validator for
+    the admin, the forms, the imports and the onboarding."""
     if len(value) != 14 or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00001":
-        return sum(int(d) for d in value) % 5 == 0
+    if value.startswith(LA_POSTE_SIREN) and sum(int(d) for d in value) % 5 == 0:
+        return True
+    return _luhn(value)
+
+
+def _luhn(value: str) -> bool:
     total = 0
     for index, char in enumerate(reversed(value)):
         digit = int(char)
@@ -19,6 +25,15 @@ def siret_is_valid(value: str) -> bool:
                 digit -= 9
         total += digit
     return total % 10 == 0
+
+
+def normalize_siret(value: str) -> str:
+    """What people type (« 356 000 000 00048 », with dots or dashes) → 14 digits, as typed
+    otherwise (the validator then says what is wrong)."""
+    compact = "".join(value.split())
+    if compact.replace(".", "").replace("-", "").isdigit():
+        compact = compact.replace(".", "").replace("-", "")
+    return compact
 
 
 def validate_siret(value: str) -> None:

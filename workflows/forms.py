@@ -4,7 +4,6 @@ the services decide. Labels and messages are French."""
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 from django import forms
@@ -12,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from labelling import territories
+from labelling.forms import CleanTextForm
 from labelling.models import Operator, PorteurKind, Role, User
 from labelling.models.network import Presence
+from labelling.validators import normalize_siret, validate_siret
 from workflows import draft
 from workflows.models import OpinionKind, Outcome, TrackingStatus, Verdict
 
@@ -32,7 +33,7 @@ class DateField(forms.DateField):
 # --- draft steps ----------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(CleanTextForm):
     """A step of the draft: `initial_from(declaration)` and `to_data()` map it to declaration/1."""
 
     @classmethod
@@ -58,9 +59,9 @@ class PorteurStepForm(StepForm):
         return dict((declaration.get("site") or {}).get("porteur") or {})
 
     def clean_siret(self):
-        value = re.sub(r"\s", "", self.cleaned_data["siret"])
-        if value and not re.fullmatch(r"\d{14}", value):
-            raise ValidationError("Le SIRET compte 14 chiffres.")
+        value = normalize_siret(self.cleaned_data["siret"])
+        if value:
+            validate_siret(value)  # the one validator (La Poste's rule included)
         return value
 
     def to_data(self) -> dict:
@@ -143,7 +144,7 @@ class HoursStepForm(StepForm):
         return {code: self.cleaned_data[code] for code, _ in draft.DAYS if self.cleaned_data[code]}
 
 
-class AgentForm(forms.Form):
+class AgentForm(CleanTextForm):
     name = forms.CharField(label="Nom de l'agent", max_length=200, required=False)
     fte = forms.DecimalField(
         label="Temps de travail (ETP)",
@@ -296,12 +297,12 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 }
 
 
-class SupportingDocumentForm(forms.Form):
+class SupportingDocumentForm(CleanTextForm):
     title = forms.CharField(label="Intitulé de la pièce", max_length=200)
     file = forms.FileField(label="Fichier", help_text="PDF, 10 Mo au plus.")
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextForm):
     justification = forms.CharField(
         label="Justification",
         required=False,
@@ -314,11 +315,11 @@ class SubmitForm(forms.Form):
 # --- préfecture -----------------------------------------------------------------------------
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm):
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CompletenessForm(forms.Form):
+class CompletenessForm(CleanTextForm):
     decision = forms.ChoiceField(
         label="Le dossier est-il complet ?",
         choices=[("complet", "Oui, il est complet"), ("incomplet", "Non, il faut le compléter")],
@@ -337,7 +338,7 @@ class CompletenessForm(forms.Form):
         return cleaned
 
 
-class CriterionReviewForm(forms.Form):
+class CriterionReviewForm(CleanTextForm):
     verdict = forms.ChoiceField(label="Votre appréciation", choices=Verdict.choices)
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -364,19 +365,19 @@ class CriterionReviewForm(forms.Form):
         return cleaned
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanTextForm):
     body = forms.CharField(
         label="Note privée (jamais visible du porteur)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CleanTextForm):
     body = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 4}))
     attachment = forms.FileField(label="Pièce jointe (facultative)", required=False)
 
 
-class OpinionRequestForm(forms.Form):
+class OpinionRequestForm(CleanTextForm):
     kind = forms.ChoiceField(label="Qui consultez-vous ?", choices=OpinionKind.choices)
     operator_code = forms.ModelChoiceField(
         label="Opérateur partenaire (si un opérateur est consulté)",
@@ -407,17 +408,17 @@ class OpinionRequestForm(forms.Form):
         return cleaned
 
 
-class OpinionAnswerForm(forms.Form):
+class OpinionAnswerForm(CleanTextForm):
     favourable = forms.ChoiceField(label="Avis favorable ?", choices=YES_NO)
     answer = forms.CharField(label="Avis reçu", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ConventionUploadForm(forms.Form):
+class ConventionUploadForm(CleanTextForm):
     signed_on = DateField(label="Date de signature")
     file = forms.FileField(label="Convention signée (PDF)")
 
 
-class ConventionStatusForm(forms.Form):
+class ConventionStatusForm(CleanTextForm):
     status = forms.ChoiceField(
         label="Nouvel état",
         choices=[
@@ -429,7 +430,7 @@ class ConventionStatusForm(forms.Form):
     comment = forms.CharField(label="Commentaire", required=False, max_length=500)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(CleanTextForm):
     outcome = forms.ChoiceField(label="Proposition", choices=Outcome.choices)
     reasons = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 5}))
     effective_on = DateField(label="Date d'effet proposée (si labellisation)", required=False)
@@ -446,7 +447,7 @@ class ProposalForm(forms.Form):
         ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextForm):
     decided_on = DateField(label="Date de la décision")
     effective_on = DateField(
         label="Date d'effet du label",
@@ -473,7 +474,7 @@ CORRECTABLE = {
 }
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CleanTextForm):
     path = forms.ChoiceField(
         label="Champ corrigé", choices=[(k, v[0]) for k, v in CORRECTABLE.items()]
     )
@@ -509,7 +510,7 @@ class CorrectionForm(forms.Form):
         return cleaned
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanTextForm):
     assignee = forms.ModelChoiceField(label="Instructeur", queryset=User.objects.none())
 
     def __init__(self, *args, departement_id: str, **kwargs):

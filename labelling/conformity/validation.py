@@ -28,6 +28,7 @@ from labelling.conformity.declaration import (
 )
 from labelling.conformity.fastschema import Unsupported, compile_schema
 from labelling.conformity.hours import parse_time
+from labelling.text import UndecodableText, decode_text
 
 SCHEMA_PATH = Path(__file__).with_name("declaration.schema.json")
 ROOT_PATH = "$"
@@ -97,8 +98,32 @@ def _surely_valid(raw: object) -> bool:
         return False
 
 
+# A declaration is 5 levels deep; anything much deeper is not one, and would exhaust Python's
+# recursion (the parser's, then the validator's) before saying so.
+MAX_DEPTH = 32
+
+
 def parse_json(text: str | bytes | bytearray) -> object:
-    """Parse JSON keeping every number with a fraction as a ``Decimal`` (0.1 stays 0.1)."""
+    """Parse JSON keeping every number with a fraction as a ``Decimal`` (0.1 stays 0.1).
+
+    Bytes are UTF-8 with or without a byte order mark (`labelling.text.decode_text`); a
+    document nested deeper than ``MAX_DEPTH`` is refused before it is parsed."""
+    try:
+        text = decode_text(text)
+    except UndecodableText as exc:
+        raise InvalidDeclaration(
+            [FieldError(ROOT_PATH, f"JSON illisible : {exc.message}")]
+        ) from None
+    depth = _nesting(text)
+    if depth > MAX_DEPTH:
+        raise InvalidDeclaration(
+            [
+                FieldError(
+                    ROOT_PATH,
+                    f"JSON trop imbriqué : plus de {MAX_DEPTH} niveaux (une déclaration en compte 5)",
+                )
+            ]
+        )
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
@@ -111,8 +136,30 @@ def parse_json(text: str | bytes | bytearray) -> object:
                 )
             ]
         ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise InvalidDeclaration([FieldError(ROOT_PATH, "JSON trop imbriqué")]) from None
+    except ValueError as exc:
         raise InvalidDeclaration([FieldError(ROOT_PATH, f"JSON invalide : {exc}")]) from exc
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting(text: str) -> int:
+    """How deep the brackets of a JSON text go (strings skipped); stops counting past the
+    limit, so that a huge hostile document costs no more than a scan."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif token in "]}":
+            depth -= 1
+    return deepest
 
 
 def _refuse_constant(name: str) -> object:

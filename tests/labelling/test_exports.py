@@ -52,7 +52,7 @@ def rows_from_xlsx(data: bytes) -> list[tuple]:
         ("\t=1", "'=1"),  # the tab goes, the formula stays inert
         ("\r=1", "'\n=1"),
         ("a\r\nb", "a\nb"),
-        ("Maison France\u000bServices", "Maison FranceServices"),
+        ("Maison France\u000bServices", "Maison France Services"),
         ("deux\nlignes", "deux\nlignes"),
         (None, ""),
         (True, "oui"),

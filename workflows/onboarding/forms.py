@@ -6,12 +6,13 @@ import uuid
 
 from django import forms
 
+from labelling.forms import CleanTextForm
 from labelling.models import PorteurKind
 
 STATE_FILTERS = [("", "Toutes")]
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanTextForm):
     email = forms.EmailField(
         label="Adresse électronique de la personne invitée",
         help_text="Par défaut, l'adresse de contact du lieu dans la liste nationale.",
@@ -37,13 +38,13 @@ class SiretField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class AcceptSignedInForm(forms.Form):
+class AcceptSignedInForm(CleanTextForm):
     """The invitee is signed in with the invited address: the SIRET only."""
 
     siret = SiretField()
 
 
-class AcceptNewAccountForm(forms.Form):
+class AcceptNewAccountForm(CleanTextForm):
     """The invitee has no account yet: its names, a password, and the porteur."""
 
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
@@ -82,7 +83,7 @@ class AcceptNewAccountForm(forms.Form):
         return data
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(CleanTextForm):
     reason = forms.CharField(
         label="Motif du refus",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -91,5 +92,5 @@ class RefuseForm(forms.Form):
     )
 
 
-class NoForm(forms.Form):
+class NoForm(CleanTextForm):
     """The form of a button that posts nothing but itself."""

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from labelling.models import Place, Porteur, PorteurKind, Role, User
 from labelling.permissions import may_invite_porteur, may_view_place
-from labelling.validators import LA_POSTE_SIREN, validate_siret
+from labelling.validators import LA_POSTE_SIREN, normalize_siret, validate_siret
 from workflows.errors import AccessDenied, InvalidInput, NotFound, TransitionNotAllowed
 from workflows.fsm import transition
 from workflows.onboarding import selectors
@@ -134,7 +134,7 @@ def _field_error(field: str, message: str) -> InvalidInput:
 
 
 def _clean_siret(siret: str) -> str:
-    siret = "".join((siret or "").split())
+    siret = normalize_siret(siret or "")
     try:
         validate_siret(siret)
     except ValidationError as exc:
