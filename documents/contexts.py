@@ -136,8 +136,23 @@ class ReviewLine:
 
 @dataclass(frozen=True)
 class FundingShare:
+    """One funder's part of a funding decision, with where it is charged and who pays it."""
+
     label: str
     amount: Decimal
+    percent: Decimal | None = None
+    budget_line: str = ""
+    comptable: str = ""
+    engagement: str = ""
+
+
+@dataclass(frozen=True)
+class FundingPayment:
+    """A planned payment of a funding decision."""
+
+    label: str  # « Versement n° 1 — État (FNADT) »
+    amount: Decimal
+    due_on: datetime.date
 
 
 # --- the base of every kind ------------------------------------------------------------------------
@@ -272,35 +287,39 @@ class Refus(DocumentContext):
 
 @dataclass(frozen=True, kw_only=True)
 class DecisionFinancement(DocumentContext):
+    """The préfet's decision granting a place's yearly subsidy: the beneficiary (the porteur,
+    with its SIREN), the amount and its split from the year's rate (each part with its budget
+    line and comptable assignataire), the payments, the year's finance law."""
+
     kind: ClassVar[str] = DocumentKind.DECISION_FINANCEMENT
     amount: Decimal
     year: int
-    shares: tuple[FundingShare, ...] = ()  # empty: half State (FNADT), half national fund
+    shares: tuple[FundingShare, ...] = ()
     payment_terms: tuple[str, ...] = ()
+    payments: tuple[FundingPayment, ...] = ()
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
     labelled_on: datetime.date | None = None
     labelling_visa: str = ""
     account_label: str = ""
     prorata: str = ""
+    beneficiary_siren: str = ""
+    beneficiary_siret: str = ""
+    finance_law: str = ""  # « la loi n° … du … de finances pour 2024 »
+    yearly_amount: Decimal | None = None
+    adjustment: str = ""  # why the amount differs from the rules', when it does
 
     @property
     def year_text(self) -> str:
         return str(self.year)
 
     @property
+    def finance_law_text(self) -> str:
+        return self.finance_law or f"la loi de finances pour {self.year}"
+
+    @property
     def share_lines(self) -> tuple[FundingShare, ...]:
-        if self.shares:
-            return self.shares
-        half = (self.amount / 2).quantize(Decimal("0.01"))
-        return (
-            FundingShare(
-                "État — programme 112 « Impulsion et coordination de la politique "
-                "d'aménagement du territoire » (FNADT)",
-                half,
-            ),
-            FundingShare("Fonds national France services (opérateurs)", self.amount - half),
-        )
+        return self.shares
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -179,11 +179,34 @@ def sample_context(kind: str, **overrides: Any) -> c.DocumentContext:
         return c.DecisionFinancement(
             **base,
             signataire=SIGNATAIRE,
-            amount=Decimal("30000"),
+            amount=Decimal("35000.00"),
             year=2027,
             labelled_on=datetime.date(2026, 11, 23),
             period_start=datetime.date(2027, 1, 1),
             period_end=datetime.date(2027, 12, 31),
+            beneficiary_siren="200070753",
+            beneficiary_siret="20007075300014",
+            yearly_amount=Decimal("35000.00"),
+            shares=(
+                c.FundingShare(
+                    "État — Fonds national d'aménagement et de développement du territoire (FNADT)",
+                    Decimal("17500.00"),
+                    percent=Decimal("50"),
+                    budget_line="Programme 112 « Impulsion et coordination de la politique "
+                    "d'aménagement du territoire »",
+                    comptable="Directeur départemental des finances publiques (Puy-de-Dôme)",
+                ),
+                c.FundingShare(
+                    "Fonds national France Services (opérateurs partenaires)",
+                    Decimal("17500.00"),
+                    percent=Decimal("50"),
+                    budget_line="Fonds national France Services",
+                    comptable="Directeur départemental des finances publiques (Puy-de-Dôme)",
+                ),
+            ),
+            payments=(
+                c.FundingPayment("Versement n° 1", Decimal("35000.00"), datetime.date(2027, 1, 15)),
+            ),
         )
     if kind == DocumentKind.MISE_EN_DEMEURE:
         return c.MiseEnDemeure(

@@ -154,3 +154,20 @@ def network_area(user: User, *, region_code: str = "", departement_code: str = "
         if region is None:
             raise OutOfScope
     return Area(region=region, departement=departement)
+
+
+# --- funding rules (labelling.funding) -------------------------------------------------------
+
+
+def may_edit_funding_rules(user: User) -> bool:
+    """Rates by year, their split and the départements' envelopes: national users only."""
+    from labelling.access import is_active_user
+
+    return is_active_user(user) and user.is_national
+
+
+def may_read_funding_rules(user: User) -> bool:
+    """The rates and envelopes are read by the préfectures too (their own envelopes)."""
+    from labelling.access import is_active_user
+
+    return is_active_user(user) and (user.is_national or user.is_prefecture)

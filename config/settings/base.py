@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "labelling",
     "workflows",
     "workflows.onboarding",
+    "workflows.funding",
     "documents",
     # The project itself, above the domain apps: demo data, navigation (config/apps.py).
     "config",

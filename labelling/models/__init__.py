@@ -1,4 +1,5 @@
 from .accounts import Role, User
+from .funding import Envelope, EnvelopeCommitment, Funder, FundingRate, FundingRateShare
 from .impact import ImpactRun as ImpactRun
 from .network import (
     Agent,
@@ -41,6 +42,11 @@ __all__ = [
     "Criterion",
     "Departement",
     "DepartementKind",
+    "Envelope",
+    "EnvelopeCommitment",
+    "Funder",
+    "FundingRate",
+    "FundingRateShare",
     "LabelStatus",
     "OpenDataFile",
     "OpenDataFormat",

@@ -154,6 +154,10 @@ def sign_decision(
                 update_fields=["label_status", "labelled_on", "label_effective_on", "updated_at"]
             )
             _record_conventions(app, place)
+            # The funding file of the year the label takes effect, in the préfecture's queue.
+            from workflows.funding.services import open_after_labelling
+
+            open_after_labelling(place=place, user=user)
             context = contexts.ArreteLabellisation(
                 **document_parts(app),
                 signataire=signer(user),

@@ -1,0 +1,59 @@
+"""E-mails of the funding files (Celery), from templates, sent once each (`NotificationLog`):
+the porteur learns of its signed decision and of each payment; the signataires of a proposal
+waiting for them."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+
+from labelling.funding.money import euros
+from labelling.models import Role, User
+from workflows.funding.models import FundingAction, JournalEntry
+from workflows.onboarding.tasks import TASK_OPTIONS, send_templated_once
+
+SUBJECTS = {
+    FundingAction.PROPOSE: "Décision de financement {year} à signer : {place}",
+    FundingAction.SIGN: "Subvention {year} attribuée à « {place} »",
+    FundingAction.PAY: "Versement de la subvention {year} de « {place} »",
+}
+
+
+def _url(path: str) -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+@shared_task(**TASK_OPTIONS)
+def notify_funding_entry(entry_id: int) -> bool:
+    entry = (
+        JournalEntry.objects.select_related("file__place", "file__porteur")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None or entry.action not in SUBJECTS:
+        return False
+    file = entry.file
+    if entry.action == FundingAction.PROPOSE:
+        recipients = User.objects.filter(
+            role=Role.SIGNATAIRE, departement_id=file.departement_id, is_active=True
+        )
+        link = _url(reverse("funding:detail", args=[file.pk]))
+    else:
+        recipients = User.objects.filter(
+            role=Role.PORTEUR, porteur_id=file.porteur_id, is_active=True
+        )
+        link = _url(reverse("funding:porteur_list"))
+    return send_templated_once(
+        key=f"funding:{entry.pk}",
+        template=f"funding/emails/{entry.action}",
+        subject=SUBJECTS[entry.action].format(year=file.year, place=file.place.name),
+        context={
+            "file": file,
+            "entry": entry,
+            "amount": euros(file.amount),
+            "link": link,
+            "site_url": _url("/"),
+        },
+        recipients=list(recipients.values_list("email", flat=True)),
+    )
