@@ -128,6 +128,7 @@ def log_refusal(request, *, status: int, what: str, object_id: object = "") -> N
     user = getattr(request, "user", None)
     authenticated = bool(getattr(user, "is_authenticated", False))
     match = getattr(request, "resolver_match", None)
+    request.refusal_logged = True  # config/access_log.py then writes no second line
     _refusals.warning(
         "accès refusé %s: utilisateur=%s rôle=%s page=%s objet=%s %s",
         status,

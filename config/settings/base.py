@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.auth.SessionTimeoutMiddleware",
+    # 401/403/404 on a page or an endpoint: who (account number), what, when (config/access_log.py).
+    "config.access_log.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into config.auth.lockout_response.
     "axes.middleware.AxesMiddleware",

@@ -44,6 +44,8 @@ def porteur_applications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def application_start(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_porteur:
+        raise Http404  # as « Mes candidatures »: no such page outside a porteur's account
     try:
         app = services.start_application(
             user=request.user, place_id=request.POST.get("place") or None

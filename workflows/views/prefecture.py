@@ -484,6 +484,7 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 @require_POST
 def queue_take(request: HttpRequest) -> HttpResponse:
     """Batch action of the queue: the instructor takes every selected file they may take."""
+    _require_queue_user(request)
     taken, refused = 0, []
     for application_id in request.POST.getlist("dossiers"):
         try:
