@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -82,6 +83,7 @@ DOCUMENT = "document"  # the accusé de réception of FILE
 PIECE = "pièce"  # a piece of FILE
 BATCH = "lot"  # a batch of documents asked by the side's instructor
 DECIDED = "dossier décidé"  # a labelled file, signed
+AREA = "département"  # no object: the side's département asked in the query (?departement=)
 INVITATION = "invitation"
 
 
@@ -131,6 +133,9 @@ PAGES: dict[str, Entry] = {
     "password_reset_done": page(**PUBLIC),
     "password_reset_confirm": page(**PUBLIC, uidb64="MQ", token="jeton-faux"),
     "password_reset_complete": page(**PUBLIC),
+    # ProConnect is off unless configured (its sign-in: tests/config/test_proconnect.py).
+    "proconnect_login": page(anon=MISSING),
+    "proconnect_callback": page(anon=MISSING),
     "api_token": page(EVERYONE),
     # --- places and cahier des charges ------------------------------------------------------
     "labelling:place_list": page(EVERYONE),
@@ -197,6 +202,10 @@ PAGES: dict[str, Entry] = {
     "onboarding:confirm": on(INVITATION, "préfecture", forbid="national admin", method="post"),
     "onboarding:refuse": on(INVITATION, "préfecture", forbid="national admin"),
     "onboarding:revoke": on(INVITATION, "préfecture national admin", method="post"),
+    # --- network status (stewards: the agency anywhere, a préfecture in its département) -----
+    "network:status": on(AREA, "préfecture national admin"),
+    "network:map_data": on(AREA, "préfecture national admin"),
+    "network:export": on(AREA, "préfecture national admin", name="statuts", fmt="csv"),
     # --- documents --------------------------------------------------------------------------
     "documents:download": on(DOCUMENT, "porteur préfecture national admin"),
     "documents:status": on(DOCUMENT, "porteur préfecture national admin"),
@@ -300,6 +309,7 @@ class World:
         }
         self.users = users
         self.clients: dict[str, Client] = {}
+        self.queries: dict[str, dict] = {}
         self.objects: dict[str, dict[str, dict]] = {"A": {}, "B": {}}
         with capture(execute=True):
             for side, porteur, instructor, insee, operator in (
@@ -351,7 +361,9 @@ class World:
             PIECE: {"document_id": piece.piece_id},
             BATCH: {"batch_id": batch.pk},
             INVITATION: {"invitation_id": invitation.pk},
+            AREA: {},
         }
+        self.queries[side] = {"departement": app.departement_id}
         self.objects[side]["_verify"] = generated.document.verification_code
         decided = wf.signed(porteur_user=porteur, commune_insee=insee)
         self.objects[side][DECIDED] = {"application_id": decided.pk}
@@ -439,6 +451,8 @@ def test_every_url_answers_every_role_as_written(django_capture_on_commit_callba
     for name, entry in sorted(PAGES.items()):
         for side in ("A", "B") if entry.kind else (None,):
             url = url_for(world, name, entry, side)
+            if entry.kind == AREA:
+                url += "?" + urlencode(world.queries[side])
             want = expected(entry, side)
             got = {}
             for role in ROLES:
