@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from documents import french
 from documents.models import APPEALABLE_KINDS, DocumentKind
 
 # --- the parts every kind shares -----------------------------------------------------------------
@@ -34,14 +35,62 @@ class Place:
     departement: str = ""  # code, e.g. "63": the préfecture's details come from it
     address: str = ""
 
+    @property
+    def in_commune(self) -> str:
+        """« à Ambert », « au Mans »."""
+        return french.a(self.commune) if self.commune else ""
+
+    @property
+    def of_commune(self) -> str:
+        """« d'Ambert », « du Puy-en-Velay », « de Saint-Anthème »."""
+        return french.de(self.commune) if self.commune else ""
+
+    @property
+    def location(self) -> str:
+        """What follows the place's name: « situé place de l'Aubépin, 63660 Saint-Anthème »,
+        « situé 12 place Charles de Gaulle à Ambert », « situé à Ambert »."""
+        address = french.address_in_sentence(self.address)
+        if address and french.address_names_commune(self.address, self.commune):
+            return f"situé {address}"
+        if address:
+            return f"situé {address}" + (f" {self.in_commune}" if self.commune else "")
+        return f"situé {self.in_commune}" if self.commune else ""
+
 
 @dataclass(frozen=True)
 class Porteur:
+    """The body that runs the place. `article` is how its name reads in a sentence (« la »
+    Communauté de communes…, « l'» Association…, « » for La Poste); empty: guessed from the
+    name's first word (`documents.french.infer_article`)."""
+
     name: str
     kind: str = ""  # in French words (« Intercommunalité (EPCI) »)
     address: str = ""
     commune: str = ""
     representative: str = ""
+    article: str = ""
+    siren: str = ""
+
+    @property
+    def article_used(self) -> str:
+        if self.article == "-":
+            return ""
+        return self.article or french.infer_article(self.name)
+
+    @property
+    def in_sentence(self) -> str:
+        """« la Communauté de communes Ambert Livradois Forez »."""
+        return french.with_article(self.name, self.article_used)
+
+    @property
+    def of_name(self) -> str:
+        """« de la Communauté… », « du Syndicat… », « de l'Association… »."""
+        return french.de(self.name, self.article_used)
+
+    @property
+    def to_name(self) -> str:
+        """« à la Communauté… », « au Syndicat… »."""
+        return french.a(self.name, self.article_used)
 
 
 @dataclass(frozen=True)
@@ -86,9 +135,43 @@ class Prefecture:
     prefet_name: str = ""
     appointment: str = ""
     delegation: str = ""
+    phone: str = ""
+    email: str = ""
+    prefet_feminine: bool = False
+    # None: read from the signatory's quality (« la secrétaire générale »).
+    secretary_general_feminine: bool | None = None
 
     def overrides(self) -> dict[str, str]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v}
+        return {k: v for k, v in dataclasses.asdict(self).items() if v and isinstance(v, str)}
+
+
+OPINION_VERDICTS = {
+    "favorable": "favorable",
+    "unfavorable": "défavorable",
+    "defavorable": "défavorable",
+    "reserved": "réservé",
+    "reserve": "réservé",
+}
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """An opinion collected during the instruction (a partner operator, the mayor…), cited in
+    the decision's visas with its date."""
+
+    author: str
+    verdict: str = ""  # favorable, unfavorable, reserved (or French words)
+    given_on: datetime.date | None = None
+    article: str = ""  # how the author's name reads after « de » (see Porteur.article)
+
+    @property
+    def verdict_phrase(self) -> str:
+        return OPINION_VERDICTS.get(self.verdict, self.verdict or "")
+
+    @property
+    def author_of(self) -> str:
+        article = "" if self.article == "-" else (self.article or french.infer_article(self.author))
+        return french.de(self.author, article)
 
 
 @dataclass(frozen=True)
@@ -243,6 +326,10 @@ class AccuseReception(DocumentContext):
     submitted_on: datetime.date
     completeness_days: int  # WORKFLOW_DEADLINES["completeness"] when the file was submitted
     instruction_days: int  # WORKFLOW_DEADLINES["instruction"]
+    # What silence means (CRPA L231-1 acceptance, L231-4 rejection) and from when; empty: the
+    # setting DOCUMENTS_IMPLICIT_DECISION and two months after receipt (frozen on request).
+    implicit_decision: str = ""  # "acceptation" or "rejet"
+    implicit_decision_on: datetime.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,6 +360,8 @@ class ArreteLabellisation(DocumentContext):
     effective_on: datetime.date
     reasons: str = ""
     considerants: tuple[str, ...] = ()
+    report_on: datetime.date | None = None  # the rapport d'instruction's date
+    opinions: tuple[Opinion, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,6 +372,8 @@ class Refus(DocumentContext):
     decided_on: datetime.date
     reasons: str
     failed: tuple[Criterion, ...] = ()
+    report_on: datetime.date | None = None
+    opinions: tuple[Opinion, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,7 +27,7 @@ class DocumentKind(models.TextChoices):
     REFUS = "refus", "Décision de refus"
     DECISION_FINANCEMENT = "decision_financement", "Décision de financement"
     MISE_EN_DEMEURE = "mise_en_demeure", "Mise en demeure"
-    ARRETE_RETRAIT = "arrete_retrait", "Arrêté de retrait du label"
+    ARRETE_RETRAIT = "arrete_retrait", "Arrêté d'abrogation du label"
 
 
 #: Decisions that can be challenged: their PDF states the "voies et délais de recours".

@@ -20,6 +20,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from documents import french
 from documents.contexts import DocumentContext
 from documents.models import DocumentKind
 from documents.prefectures import prefecture_info
@@ -179,10 +180,7 @@ def build_template_context(
     the préfecture's details (from the département, with the context's overrides), the
     document's reference, verification code and QR code, and the fonts."""
     place = context.place
-    prefecture: dict[str, Any] = dict(prefecture_info(place.departement))
-    prefecture["service"] = DEFAULT_SERVICE
-    prefecture["prefet_title"] = f"Le préfet {prefecture['of_name']}"
-    prefecture.update(context.prefecture.overrides())
+    prefecture = prefecture_details(context)
     decided_on = context.document_date
     signer = context.signer
     quality = (signer.quality if signer else "") or (
@@ -210,9 +208,60 @@ def build_template_context(
         "extra_visas": context.extra_visas,
         "verification_code": verification_code,
         "verify_url": verify_url,
+        "implicit": implicit_decision(context),
         "qr_code": qr_data_uri(verify_url),
         "font_faces": font_faces_css(),
     }
+
+
+def prefecture_details(context: DocumentContext) -> dict[str, Any]:
+    """The préfecture's details a document prints: the département's data, then what the
+    context froze (`contexts.Prefecture`), and the sentences made from them."""
+    prefecture: dict[str, Any] = dict(prefecture_info(context.place.departement))
+    prefecture["service"] = DEFAULT_SERVICE
+    prefecture.update(context.prefecture.overrides())
+    feminine = bool(getattr(context.prefecture, "prefet_feminine", False))
+    prefet = "préfète" if feminine else "préfet"
+    of_name = prefecture["of_name"]
+    prefecture["prefet_word"] = prefet
+    prefecture["prefet_title"] = f"{'La' if feminine else 'Le'} {prefet} {of_name}"
+    prefecture["to_prefet"] = f"{'à la' if feminine else 'au'} {prefet} {of_name}"
+    prefecture["of_prefet"] = f"{'de la' if feminine else 'du'} {prefet} {of_name}"
+    prefecture["seat_in"] = french.a(prefecture["seat"]) if prefecture.get("seat") else ""
+    sg_feminine = getattr(context.prefecture, "secretary_general_feminine", None)
+    if sg_feminine is None:
+        signer = context.signer
+        sg_feminine = bool(signer and "la secrétaire générale" in (signer.quality or ""))
+    sg = "la secrétaire générale" if sg_feminine else "le secrétaire général"
+    prefecture["executor"] = f"{sg[0].upper()}{sg[1:]} de la préfecture {of_name}"
+    prefecture["executor_charged"] = "chargée" if sg_feminine else "chargé"
+    prefecture["proposal"] = french.de(
+        f"{sg.split(' ', 1)[1]} de la préfecture {of_name}", sg.split(" ")[0]
+    )
+    prefecture["prefet_in_sentence"] = f"{'la' if feminine else 'le'} {prefet} {of_name}"
+    return prefecture
+
+
+def implicit_decision(context: DocumentContext) -> dict[str, Any] | None:
+    """For an accusé de réception: whether silence accepts or rejects, and from which date."""
+    from django.conf import settings
+
+    if not hasattr(context, "implicit_decision"):
+        return None
+    regime = context.implicit_decision or settings.DOCUMENTS_IMPLICIT_DECISION
+    on = context.implicit_decision_on or add_months(
+        context.submitted_on, settings.DOCUMENTS_IMPLICIT_DECISION_MONTHS
+    )
+    return {"accepts": regime == "acceptation", "regime": regime, "on": on}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the last day of the month when it has fewer days)."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -226,7 +275,7 @@ def render_html(*, context: DocumentContext, verification_code: str, verify_url:
         html = render_to_string(f"documents/{context.kind}.html", data)
     # Text stored before it was cleaned at the boundary may hold control characters (a vertical
     # tab pasted from Word): never shown as empty boxes.
-    return strip_controls_keep_layout(html)
+    return french.typeset_html(strip_controls_keep_layout(html))
 
 
 def html_to_pdf(html: str) -> bytes:

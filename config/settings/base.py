@@ -323,6 +323,11 @@ ONBOARDING_INVITATION_DAYS = env.int("ONBOARDING_INVITATION_DAYS", default=14)
 # number of pages of a PDF.
 DOCUMENTS_UPLOAD_MAX_BYTES = env.int("DOCUMENTS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DOCUMENTS_UPLOAD_MAX_PAGES = env.int("DOCUMENTS_UPLOAD_MAX_PAGES", default=100)
+# What the silence of the préfecture on a labelling request means (CRPA L231-1: acceptance as a
+# rule; L231-4 and its decrees: rejection, e.g. for decisions of a financial nature): a policy
+# choice the accusé de réception states, "rejet" or "acceptation", and after how many months.
+DOCUMENTS_IMPLICIT_DECISION = env("DOCUMENTS_IMPLICIT_DECISION", default="rejet")
+DOCUMENTS_IMPLICIT_DECISION_MONTHS = env.int("DOCUMENTS_IMPLICIT_DECISION_MONTHS", default=2)
 
 # viewflow: no middleware or URL registered behind our back (see ../shared/STACK.md).
 VIEWFLOW = {"AUTOREGISTER": False}

@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 
+from documents import french
 from documents.rendering import format_euros, parse_date
 
 register = template.Library()
@@ -38,6 +39,12 @@ def css_string(value) -> str:
     """Text for a double-quoted CSS string (in a <style> element, not HTML-escaped)."""
     from django.utils.safestring import mark_safe
 
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = french.typeset_text(str(value)).replace("\\", "\\\\").replace('"', '\\"')
     text = text.replace("\n", " ").replace("<", "\\3c ")
     return mark_safe(text)
+
+
+@register.filter
+def considerant(value) -> str:
+    """A free reason as a recital: « Considérant que … ; »."""
+    return french.considerant(str(value or ""))

@@ -18,8 +18,21 @@ def _run(tool: str, pdf: bytes, *args: str) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text, with runs of whitespace (and no-break spaces) made one space."""
-    return re.sub(r"\s+", " ", _run("pdftotext", pdf).replace("\xa0", " "))
+    """The text, with runs of whitespace (and no-break spaces) made one space and typographic
+    apostrophes read as straight ones: for what a document says, not how it is set."""
+    text = _run("pdftotext", pdf).replace("\xa0", " ").replace("\u2060", "")
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'"))
+
+
+def pdf_characters(pdf: bytes) -> str:
+    """The text with its exact characters (pypdf keeps thin and no-break spaces, which poppler
+    reads as plain spaces): for typography."""
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def pdf_fonts(pdf: bytes) -> list[dict]:
