@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import api_tokens
+from config import api_tokens, pages
 from labelling import public_views
 
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("", include("labelling.public_urls")),
+    path("accessibilite/", pages.accessibility_statement, name="accessibility"),
     path("compte/", include("config.auth_urls")),
     path("api/v1/", include("config.api_urls")),
     path("compte/jeton-api/", api_tokens.token_page, name="api_token"),

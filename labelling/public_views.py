@@ -86,7 +86,18 @@ def directory_search(request: HttpRequest) -> HttpResponse:
         request,
         "public/directory.html",
         {
-            "title": "Trouver une France Services",
+            # The title says what is shown (RGAA 8.6): the search and the page of results.
+            "title": " — ".join(
+                part
+                for part in (
+                    search.heading if search.kind != "all" else "",
+                    f"page {page.number} sur {paginator.num_pages}"
+                    if paginator.num_pages > 1
+                    else "",
+                    "Trouver une France Services",
+                )
+                if part
+            ),
             "search": search,
             "page": page,
             "hits": hits,

@@ -276,6 +276,10 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Estampille <ne-pas-repondre@estampille.local>"
 )
+# Where people write when they cannot use a page (the accessibility statement, RGAA).
+ACCESSIBILITY_CONTACT_EMAIL = env(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@estampille.local"
+)
 # The sender of the error reports Django mails to ADMINS (none by default).
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
