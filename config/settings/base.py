@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
             ],
+            # {% once %}: the one-time key of the forms that create something.
+            "builtins": ["config.templatetags.once"],
         },
     },
 ]
@@ -337,6 +339,10 @@ DOCUMENTS_IMPLICIT_DECISION_MONTHS = env.int("DOCUMENTS_IMPLICIT_DECISION_MONTHS
 VIEWFLOW = {"AUTOREGISTER": False}
 
 # Logs go to standard error, at LOG_LEVEL (INFO by default).
+# Days the one-time keys of the forms are kept (a second post of a form is recognised that long;
+# config/idempotency.py).
+SUBMITTED_FORM_DAYS = env.int("SUBMITTED_FORM_DAYS", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

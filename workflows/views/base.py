@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
 from workflows import selectors, services
 from workflows.lifecycle import ApplicationLifecycle
 from workflows.models import Application
@@ -156,7 +157,13 @@ class FormAction(LoginRequiredMixin, View):
         form = self.get_form()
         if form.is_valid():
             try:
-                result = self.perform(form)
+                # One form, one effect: a second post of this form does nothing again.
+                with submitted_once(request, f"workflows:{self.transition}") as once:
+                    result = self.perform(form)
+                    once.done(self.get_success_url())
+            except AlreadySubmitted as replay:
+                messages.info(request, REPLAYED)
+                return redirect(replay.result_url or self.get_success_url())
             except services.InvalidInput as error:
                 if self.post_only:
                     messages.error(request, error.message)

@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
 from labelling.models import Operator
 from workflows import draft, integrations, selectors, services
 from workflows.forms import (
@@ -47,13 +49,19 @@ def application_start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_porteur:
         raise Http404  # as « Mes candidatures »: no such page outside a porteur's account
     try:
-        app = services.start_application(
-            user=request.user, place_id=request.POST.get("place") or None
-        )
+        with submitted_once(request, "workflows:application_start") as once:
+            app = services.start_application(
+                user=request.user, place_id=request.POST.get("place") or None
+            )
+            url = reverse("workflows:draft_step", args=[app.pk, draft.STEPS[0].slug])
+            once.done(url)
+    except AlreadySubmitted as replay:  # a double click makes one draft
+        messages.info(request, REPLAYED)
+        return redirect(replay.result_url or reverse("workflows:porteur_applications"))
     except services.WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect("workflows:porteur_applications")
-    return redirect("workflows:draft_step", application_id=app.pk, step=draft.STEPS[0].slug)
+    return redirect(url)
 
 
 def _step_context(app: Application, step: str) -> dict:
@@ -133,14 +141,20 @@ def draft_upload(request: HttpRequest, application_id) -> HttpResponse:
     form = SupportingDocumentForm(request.POST, request.FILES, prefix="piece")
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
+        done_url = reverse("workflows:draft_step", args=[app.pk, "pieces"])
         try:
             integrations.validate_upload(uploaded)
-            services.add_supporting_document(
-                user=request.user,
-                application_id=app.pk,
-                title=form.cleaned_data["title"],
-                uploaded_file=uploaded,
-            )
+            with submitted_once(request, "workflows:draft_upload") as once:
+                services.add_supporting_document(
+                    user=request.user,
+                    application_id=app.pk,
+                    title=form.cleaned_data["title"],
+                    uploaded_file=uploaded,
+                )
+                once.done(done_url)
+        except AlreadySubmitted:
+            messages.info(request, REPLAYED)
+            return redirect(done_url)
         except ValidationError as error:
             form.add_error("file", error)
         except services.InvalidInput as error:
