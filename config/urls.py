@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("workflows.onboarding.urls")),
     path("", include("workflows.dashboard.urls")),
+    path("", include("workflows.renewal.urls")),
     path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

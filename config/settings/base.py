@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "workflows",
     "workflows.onboarding",
     "workflows.funding",
+    "workflows.renewal",
     "documents",
     # The project itself, above the domain apps: demo data, navigation (config/apps.py).
     "config",
@@ -314,6 +315,9 @@ CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
 from labelling.schedule import BEAT_SCHEDULE as LABELLING_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(LABELLING_BEAT_SCHEDULE)
+from workflows.renewal.schedule import BEAT_SCHEDULE as RENEWAL_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(RENEWAL_BEAT_SCHEDULE)
 # Documents left pending or running (a worker lost, a broker restarted) are sent again.
 CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
     "task": "documents.requeue_stale_documents",
@@ -325,6 +329,12 @@ CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
 WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
 # Invitations of the porteurs of imported places (workflows/onboarding): days a link stays valid.
 ONBOARDING_INVITATION_DAYS = env.int("ONBOARDING_INVITATION_DAYS", default=14)
+# Yearly reviews (workflows/renewal): the day (« MM-JJ ») the year's campaign opens, the days
+# after the opening when porteurs who have not answered are reminded (each once), and the stage
+# deadlines in days (JSON: answer, instruction, suspension, decision, notice).
+RENEWAL_CAMPAIGN_DATE = env("RENEWAL_CAMPAIGN_DATE", default="01-15")
+RENEWAL_REMINDER_DAYS: list = env.list("RENEWAL_REMINDER_DAYS", cast=int, default=[15, 30])
+RENEWAL_DEADLINES: dict = env.json("RENEWAL_DEADLINES", default={})
 # Supporting documents (documents/uploads.py): largest file accepted, in bytes, and largest
 # number of pages of a PDF.
 DOCUMENTS_UPLOAD_MAX_BYTES = env.int("DOCUMENTS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
