@@ -85,6 +85,7 @@ BATCH = "lot"  # a batch of documents asked by the side's instructor
 DECIDED = "dossier décidé"  # a labelled file, signed
 AREA = "département"  # no object: the side's département asked in the query (?departement=)
 INVITATION = "invitation"
+REVIEW = "revue"  # the yearly review of the labelled place of DECIDED, still « à remplir »
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,28 @@ PAGES: dict[str, Entry] = {
     "onboarding:confirm": on(INVITATION, "préfecture", forbid="national admin", method="post"),
     "onboarding:refuse": on(INVITATION, "préfecture", forbid="national admin"),
     "onboarding:revoke": on(INVITATION, "préfecture national admin", method="post"),
+    # --- yearly reviews (the porteur answers, the préfecture decides, a signataire signs) ---
+    "renewal:list": page("porteur préfecture national admin"),
+    "renewal:export": page("préfecture national admin", fmt="csv"),
+    "renewal:detail": on(REVIEW, "porteur préfecture national admin"),
+    "renewal:edit": on(REVIEW, "porteur", forbid="préfecture national admin", section="horaires"),
+    "renewal:confirm": on(REVIEW, "porteur", forbid="préfecture national admin"),
+    "renewal:submit": on(REVIEW, "porteur", forbid="préfecture national admin"),
+    "renewal:comply": on(REVIEW, "porteur", forbid="préfecture national admin"),
+    "renewal:assign": on(REVIEW, "préfecture", forbid="porteur national admin", method="post"),
+    "renewal:renew": on(REVIEW, "instructeur", forbid="porteur signataire national admin"),
+    "renewal:notice": on(REVIEW, "instructeur", forbid="porteur signataire national admin"),
+    "renewal:suspend": on(REVIEW, "instructeur", forbid="porteur signataire national admin"),
+    "renewal:propose_abrogation": on(
+        REVIEW, "instructeur", forbid="porteur signataire national admin"
+    ),
+    "renewal:sign_abrogation": on(
+        REVIEW, "signataire", forbid="porteur instructeur national admin"
+    ),
+    "renewal:return_abrogation": on(
+        REVIEW, "signataire", forbid="porteur instructeur national admin"
+    ),
+    "renewal:message": on(REVIEW, "porteur préfecture national admin", method="post"),
     # --- network status (stewards: the agency anywhere, a préfecture in its département) -----
     "network:status": on(AREA, "préfecture national admin"),
     "network:map_data": on(AREA, "préfecture national admin"),
@@ -367,6 +390,7 @@ class World:
         self.objects[side]["_verify"] = generated.document.verification_code
         decided = wf.signed(porteur_user=porteur, commune_insee=insee)
         self.objects[side][DECIDED] = {"application_id": decided.pk}
+        self.objects[side][REVIEW] = {"review_id": _review_of(decided.place).pk}
         if operator == "caf":  # the CAF is present at place A, and at no place of side B
             OperatorPresenceFactory(place=app.place, operator=Operator.objects.get(pk="caf"))
 
@@ -383,6 +407,21 @@ class World:
             run = ImpactRun.objects.create(version=version, created_by=self.users["national"])
             self._national = {"version": version, "run": run}
         return self._national
+
+
+def _review_of(place):
+    import datetime
+
+    from workflows.renewal.models import Review
+
+    return Review.objects.create(
+        place=place,
+        year=2026,
+        departement_id=place.departement_id,
+        review_date=datetime.date.today(),
+        version_code="france-services-2019",
+        stage_deadline=datetime.date.today() + datetime.timedelta(days=45),
+    )
 
 
 def url_names() -> set[str]:

@@ -6,7 +6,6 @@ action changes nothing. Errors are the workflow errors (`workflows.errors`), in 
 from __future__ import annotations
 
 import datetime
-import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -34,8 +33,6 @@ from workflows.renewal.models import (
     ReviewState,
 )
 from workflows.renewal.permissions import review_readers
-
-logger = logging.getLogger(__name__)
 
 SECTIONS = ("horaires", "agents", "operateurs", "locaux")
 
@@ -386,14 +383,16 @@ def renew(*, user: User, review_id, comment: str = "") -> Review:
 
 
 def _open_funding_file(*, place: Place, year: int, user: User) -> str:
-    """The funding file of the year (`workflows.funding`), when that module is installed."""
+    """The funding file of the renewed year (`workflows.funding`); the label goes on even when
+    the year is not funded (the refusal's reason is journaled)."""
+    from workflows.funding.models import FundingCause
+    from workflows.funding.services import open_funding_file
+
     try:
-        from workflows.funding.services import open_funding_file
-    except ImportError:
-        logger.warning("workflows.funding absent : pas de dossier de financement ouvert")
-        return ""
-    funding = open_funding_file(place=place, year=year, cause="renewal", user=user)
-    return str(getattr(funding, "pk", "") or "")
+        funding = open_funding_file(place=place, year=year, cause=FundingCause.RENEWAL, user=user)
+    except InvalidInput as exc:
+        return exc.message
+    return str(funding.pk)
 
 
 def _document_parts(review: Review) -> dict[str, Any]:

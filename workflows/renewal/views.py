@@ -163,7 +163,9 @@ QUEUE_TABLE = Table(
 
 
 def review_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if not request.user.is_authenticated or not may_see_queue(request.user):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    if not may_see_queue(request.user):
         log_refusal(request, status=404, what="export des revues")
         raise Http404
     years = selectors.years(user=request.user)

@@ -94,7 +94,13 @@ def test_porteur_updates_the_hours_then_submits(client, opened):
     assert review.state == ReviewState.RENEWED
     assert review.decided_by == instructor
     assert opened.place.opening_intervals.filter(end_minute=17 * 60 + 30).count() == 5
-    assert JournalEntry.objects.filter(review=review, action=ReviewAction.RENEW).exists()
+    entry = JournalEntry.objects.get(review=review, action=ReviewAction.RENEW)
+    # The year's funding file opens (workflows.funding).
+    from workflows.funding.models import FundingFile
+
+    funding = FundingFile.objects.get(place=opened.place, year=2026)
+    assert entry.data["financement"] == str(funding.pk)
+    assert funding.cause == "renouvellement"
 
 
 def test_mise_en_demeure_then_suspension_then_abrogation_signed_by_another(client, opened):
