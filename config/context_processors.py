@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
             items.append(
                 {"label": "Mes candidatures", "url": reverse("workflows:porteur_applications")}
             )
+            items.append({"label": "Mes financements", "url": reverse("funding:porteur_list")})
         else:
             items.append({"label": "Lieux", "url": reverse("labelling:place_list")})
         if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE):
@@ -24,6 +25,7 @@ def navigation(request: HttpRequest) -> dict:
         if user.is_national or user.is_prefecture:
             items.append({"label": "État du réseau", "url": reverse("network:status")})
             items.append({"label": "Rattachements", "url": reverse("onboarding:list")})
+            items.append({"label": "Financements", "url": reverse("funding:queue")})
         if user.is_national:
             items.append({"label": "Cahier des charges", "url": reverse("labelling:version_list")})
     else:

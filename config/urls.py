@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("labelling.urls")),
     path("", include("workflows.urls")),
     path("", include("workflows.onboarding.urls")),
+    path("", include("workflows.funding.urls")),
     path("", include("workflows.dashboard.urls")),
     path("", include("workflows.renewal.urls")),
     path("", include("documents.urls")),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from labelling.funding import rules
@@ -22,15 +22,17 @@ from labelling.funding import services as rule_services
 from labelling.funding.money import euros
 from labelling.models import LabelStatus, Place, PorteurKind, User
 from labelling.validators import LA_POSTE_SIREN
-from workflows.errors import InvalidInput, NotFound
+from workflows.errors import AccessDenied, InvalidInput, NotFound
 from workflows.fsm import transition
 from workflows.funding.lifecycle import FundingLifecycle, record
+from workflows.funding.lifecycle import actor_label as lifecycle_actor_label
 from workflows.funding.models import (
     FundingAction,
     FundingCause,
     FundingFile,
     FundingPart,
     FundingState,
+    JournalEntry,
     Payment,
     PaymentStatus,
 )
@@ -494,3 +496,111 @@ def file_for(user: User, file_id) -> FundingFile:
     if file is None or not may_view(user, file):
         raise NotFound("Ce dossier de financement n'existe pas.")
     return file
+
+
+# --- the year's files, in bulk ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearOpening:
+    year: int
+    opened: int
+    other_channel: int
+    already: int
+    rate_missing: bool
+
+
+def fundable_places(*, year: int, departement: str | None = None):
+    """The places that get a file for `year`: labelled (neither suspended nor withdrawn) with a
+    label in effect by 31 December of that year."""
+    end = datetime.date(year, 12, 31)
+    places = Place.objects.filter(label_status=LabelStatus.LABELLED).filter(
+        models.Q(label_effective_on__lte=end)
+        | models.Q(label_effective_on__isnull=True, labelled_on__lte=end)
+    )
+    if departement:
+        places = places.filter(departement_id=departement)
+    return places
+
+
+def open_year(*, user: User | None, year: int, departement: str | None = None) -> YearOpening:
+    """Open, in bulk, the funding files of `year` for every fundable place (of `departement`)
+    that has none yet: the amounts computed by the rules in Python from one read of the rate,
+    written with a few bulk inserts. National users open any département, a préfecture its
+    own; the system (user None) too, from a yearly task."""
+    if user is not None:
+        if not (getattr(user, "is_national", False) or getattr(user, "is_prefecture", False)):
+            raise AccessDenied("Seule la préfecture ou l'agence nationale ouvre les dossiers.")
+        if not user.is_national:
+            departement = user.departement_id
+    try:
+        rate = rule_selectors.rate_for(year)
+    except rule_selectors.NoRate:
+        rate = None
+    with transaction.atomic():
+        taken = FundingFile.objects.filter(year=year).exclude(state=FundingState.CLOSED)
+        places = list(
+            fundable_places(year=year, departement=departement)
+            .exclude(pk__in=taken.values("place_id"))
+            .select_related("porteur")
+            .order_by("pk")
+        )
+        already = taken.filter(departement_id=departement).count() if departement else taken.count()
+        regular, poste = [], []
+        for place in places:
+            (poste if is_la_poste(place.porteur) else regular).append(place)
+        files = []
+        for place in regular:
+            file = FundingFile(
+                place=place,
+                departement_id=place.departement_id,
+                porteur=place.porteur,
+                year=year,
+                cause=FundingCause.YEAR,
+            )
+            file.place = place
+            _apply_rules(file, rate)
+            files.append(file)
+        FundingFile.objects.bulk_create(files, batch_size=500)
+        if rate is not None:
+            parts = []
+            for file in files:
+                for i, (share, part) in enumerate(
+                    zip(rate.shares, rules.split(file.amount, rate.shares), strict=True)
+                ):
+                    parts.append(
+                        FundingPart(
+                            file=file,
+                            funder_id=part.funder,
+                            percent=share.percent,
+                            amount=part.amount,
+                            position=i,
+                        )
+                    )
+            FundingPart.objects.bulk_create(parts, batch_size=1000)
+        actor = lifecycle_actor_label(user)
+        JournalEntry.objects.bulk_create(
+            [
+                JournalEntry(
+                    file=file,
+                    actor=user if getattr(user, "is_authenticated", False) else None,
+                    actor_label=actor,
+                    from_state=FundingState.TO_REVIEW,
+                    to_state=FundingState.TO_REVIEW,
+                    action=FundingAction.OPEN,
+                    comment=opening_comment(file),
+                    data={"cause": FundingCause.YEAR.value, "amount": str(file.amount)},
+                )
+                for file in files
+            ],
+            batch_size=1000,
+        )
+        for place in poste:
+            open_funding_file(place=place, year=year, cause=FundingCause.YEAR, user=user)
+    return YearOpening(
+        year=year,
+        opened=len(files),
+        other_channel=len(poste),
+        already=already,
+        rate_missing=rate is None,
+    )
