@@ -15,11 +15,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
-from labelling.models import EPCI, Commune, Departement, Place, Region
+from labelling.models import Commune, CommuneCoverage, Departement, Place, Region
 from labelling.models.network import LabelStatus, PlaceFormat, PlaceKind
 
 # --- statuses -------------------------------------------------------------------------------
@@ -265,6 +266,13 @@ def formats_and_kinds(*, places: QuerySet[Place]) -> list[FormatRow]:
 
 
 # --- coverage ---------------------------------------------------------------------------------
+#
+# Precomputed per commune by `labelling.coverage.refresh_coverage` (a beat task); read here
+# with grouped queries on `CommuneCoverage`.
+
+#: Straight-line distances shown (km): the national aim is a place within 30 minutes of every
+#: home, about 20 km as the crow flies on rural roads.
+DISTANCE_STEPS = (10, 20, 30)
 
 
 @dataclass
@@ -275,6 +283,8 @@ class CoverageRow:
     covered: int
     epci: int
     epci_covered: int
+    within: dict[int, int] = field(default_factory=dict)
+    farthest_km: Decimal | None = None
 
     @property
     def share(self) -> float | None:
@@ -283,73 +293,70 @@ class CoverageRow:
     @property
     def share_label(self) -> str:
         """The share in French (« 53,2 % »), empty without population."""
-        return "" if self.share is None else f"{self.share * 100:.1f} %".replace(".", ",")
+        return _percent(self.share)
+
+    def within_label(self, km: int) -> str:
+        return _percent(self.within.get(km, 0) / self.population if self.population else None)
+
+    @property
+    def within_labels(self) -> list[str]:
+        return [self.within_label(km) for km in DISTANCE_STEPS]
 
     @property
     def uncovered(self) -> int:
         return self.population - self.covered
 
 
-def _covering_places(today: datetime.date) -> QuerySet[Place]:
-    # Coverage is national by nature: an EPCI is covered by a place anywhere in it, even in a
-    # neighbouring département (EPCI may cross them), so it reads every place in force.
-    return Place.objects.filter(in_force_q(today=today))
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f} %".replace(".", ",")
 
 
-def _covered_commune_q(today: datetime.date) -> Q:
-    places = _covering_places(today)
-    in_covered_epci = Q(epci__isnull=False) & Exists(
-        places.filter(commune__epci_id=OuterRef("epci_id"))
-    )
-    # A commune outside any EPCI (the islands, the collectivités d'outre-mer, Paris before
-    # 2016…) is covered by a place of its own.
-    alone_with_a_place = Q(epci__isnull=True) & Exists(
-        places.filter(commune_id=OuterRef("insee_code"))
-    )
-    return in_covered_epci | alone_with_a_place
-
-
-def coverage_by_departement(
-    *, area: Area, today: datetime.date
-) -> tuple[list[CoverageRow], CoverageRow]:
-    """Per département: its population (INSEE legal population of its communes), the part that
-    lives in an EPCI with at least one place in force, and its EPCI covered (one query each)."""
-    covered_q = _covered_commune_q(today)
-    communes = area.filter_communes(Commune.objects.all()).order_by()
-    populations = {
+def coverage_by_departement(*, area: Area) -> tuple[list[CoverageRow], CoverageRow]:
+    """Per département: its population (INSEE legal populations), the part living in an EPCI
+    with a place in force, its EPCI (covered or not), the part living within each of
+    `DISTANCE_STEPS` km of a place, and its commune farthest from any (two queries)."""
+    rows_qs = _coverage(area)
+    sums = {
         row["departement_id"]: row
-        for row in communes.values("departement_id").annotate(
-            total_population=Sum("population"),
-            covered_population=Sum("population", filter=covered_q),
+        for row in rows_qs.values("departement_id").annotate(
+            total=Sum("population"),
+            covered_population=Sum("population", filter=Q(covered=True)),
+            farthest=Max("distance_km"),
+            **{
+                f"within_{km}": Sum("population", filter=Q(distance_km__lte=km))
+                for km in DISTANCE_STEPS
+            },
         )
     }
     epci_rows = (
-        communes.filter(epci__isnull=False)
-        .annotate(covered=Case(When(covered_q, then=Value(1)), default=Value(0)))
-        .values("departement_id", "epci_id", "covered")
+        rows_qs.filter(epci__isnull=False)
+        .values_list("departement_id", "epci_id", "covered")
         .distinct()
     )
     epci_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    all_epci: dict[str, int] = {}
-    for row in epci_rows:
-        counts = epci_counts[row["departement_id"]]
+    all_epci: dict[str, bool] = {}
+    for departement, epci, covered in epci_rows:
+        counts = epci_counts[departement]
         counts[0] += 1
-        counts[1] += row["covered"]
-        all_epci[row["epci_id"]] = row["covered"]
+        counts[1] += int(covered)
+        all_epci[epci] = covered
     rows = []
     for dep in area.departements():
-        pop = populations.get(dep.code, {})
+        row = sums.get(dep.code, {})
         epci, epci_covered = epci_counts.get(dep.code, [0, 0])
         rows.append(
             CoverageRow(
                 dep.code,
                 dep.name,
-                pop.get("total_population") or 0,
-                pop.get("covered_population") or 0,
+                row.get("total") or 0,
+                row.get("covered_population") or 0,
                 epci,
                 epci_covered,
+                {km: row.get(f"within_{km}") or 0 for km in DISTANCE_STEPS},
+                row.get("farthest"),
             )
         )
+    farthest = [r.farthest_km for r in rows if r.farthest_km is not None]
     total = CoverageRow(
         "",
         "Total",
@@ -358,8 +365,19 @@ def coverage_by_departement(
         # An EPCI that crosses départements counts once in the total.
         len(all_epci),
         sum(all_epci.values()),
+        {km: sum(r.within.get(km, 0) for r in rows) for km in DISTANCE_STEPS},
+        max(farthest) if farthest else None,
     )
     return rows, total
+
+
+def _coverage(area: Area) -> QuerySet[CommuneCoverage]:
+    rows = CommuneCoverage.objects.order_by()
+    if area.departement is not None:
+        return rows.filter(departement_id=area.departement.code)
+    if area.region is not None:
+        return rows.filter(departement__region_id=area.region.code)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -372,26 +390,32 @@ class UncoveredEPCI:
     departements: str
 
 
-def uncovered_epci(*, area: Area, today: datetime.date) -> list[UncoveredEPCI]:
-    """The EPCI of the area without any place in force, most populated first (one query)."""
-    places = _covering_places(today)
-    communes = area.filter_communes(Commune.objects.all())
+def uncovered_epci(*, area: Area) -> list[UncoveredEPCI]:
+    """The EPCI of the area without any place in force, most populated first (two queries;
+    population and communes counted in the whole EPCI)."""
+    in_area = _coverage(area).filter(epci__isnull=False, covered=False).values("epci_id")
     rows = (
-        EPCI.objects.filter(communes__in=communes)
-        .exclude(Exists(places.filter(commune__epci_id=OuterRef("siren"))))
+        CommuneCoverage.objects.filter(epci_id__in=in_area)
         .order_by()
-        .values("siren", "name", "kind")
-        .annotate(total_population=Sum("communes__population"), n=Count("communes"))
+        .values("epci_id", "epci__name", "epci__kind")
+        .annotate(total=Sum("population"), n=Count("pk"))
     )
-    departements = _epci_departements(area)
+    departements: dict[str, set[str]] = defaultdict(set)
+    for epci, dep in (
+        CommuneCoverage.objects.filter(epci_id__in=in_area)
+        .order_by()
+        .values_list("epci_id", "departement_id")
+        .distinct()
+    ):
+        departements[epci].add(dep)
     result = [
         UncoveredEPCI(
-            row["siren"],
-            row["name"],
-            row["kind"],
-            row["total_population"] or 0,
+            row["epci_id"],
+            row["epci__name"],
+            row["epci__kind"],
+            row["total"] or 0,
             row["n"],
-            ", ".join(sorted(departements.get(row["siren"], ()))),
+            ", ".join(sorted(departements.get(row["epci_id"], ()))),
         )
         for row in rows
     ]
@@ -399,17 +423,14 @@ def uncovered_epci(*, area: Area, today: datetime.date) -> list[UncoveredEPCI]:
     return result
 
 
-def _epci_departements(area: Area) -> dict[str, set[str]]:
-    result: dict[str, set[str]] = defaultdict(set)
-    rows = (
-        area.filter_communes(Commune.objects.filter(epci__isnull=False))
-        .order_by()
-        .values_list("epci_id", "departement_id")
-        .distinct()
+def farthest_communes(*, area: Area) -> QuerySet[CommuneCoverage]:
+    """The communes of the area farthest from a place in force (no place within
+    `labelling.coverage.MAX_KM` first), with their nearest place."""
+    return (
+        _coverage(area)
+        .select_related("commune", "nearest_place__commune")
+        .order_by(F("distance_km").desc(nulls_first=True), "-population", "commune_id")
     )
-    for siren, dep in rows:
-        result[siren].add(dep)
-    return result
 
 
 # --- the map ----------------------------------------------------------------------------------

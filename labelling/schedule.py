@@ -9,4 +9,10 @@ BEAT_SCHEDULE = {
         "task": "labelling.tasks.publish_opendata_files",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The coverage of the population (EPCI with a place, distance to the nearest place) that
+    # the network's status pages show, with its time: every hour, a few seconds.
+    "labelling-refresh-coverage": {
+        "task": "labelling.tasks.refresh_coverage",
+        "schedule": crontab(minute=7),
+    },
 }

@@ -78,3 +78,12 @@ def publish_opendata_files() -> list[str]:
     from labelling.opendata import publish_opendata
 
     return [record.file.name for record in publish_opendata()]
+
+
+@shared_task(acks_late=True)
+def refresh_coverage() -> dict:
+    """Recompute the coverage of the population (`labelling.coverage`); idempotent."""
+    from labelling.coverage import refresh_coverage as refresh
+
+    result = refresh()
+    return {"communes": result.communes, "places_in_force": result.places_in_force}

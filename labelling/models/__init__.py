@@ -1,4 +1,5 @@
 from .accounts import Role, User
+from .coverage import CommuneCoverage, CoverageRun
 from .funding import Envelope, EnvelopeCommitment, Funder, FundingRate, FundingRateShare
 from .impact import ImpactRun as ImpactRun
 from .network import (
@@ -36,9 +37,11 @@ __all__ = [
     "Commune",
     "CommuneAlias",
     "CommuneAliasKind",
+    "CommuneCoverage",
     "ConformityReport",
     "Convention",
     "ConventionStatus",
+    "CoverageRun",
     "Criterion",
     "Departement",
     "DepartementKind",

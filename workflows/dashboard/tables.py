@@ -4,7 +4,7 @@ exports (`labelling.exports`)."""
 from __future__ import annotations
 
 from labelling.exports import Column, Table
-from labelling.network_status import STATUSES
+from labelling.network_status import DISTANCE_STEPS, STATUSES
 
 MONTHS = (
     "janvier",
@@ -26,10 +26,9 @@ def month_label(month) -> str:
     return f"{MONTHS[month.month - 1]} {month.year}"
 
 
-def percent(share: float | None) -> str:
-    if share is None:
-        return ""
-    return f"{share * 100:.1f} %".replace(".", ",")
+def distance(km) -> str:
+    """A distance in French (« 12,5 »); empty when unknown (no place within reach)."""
+    return "" if km is None else f"{km}".replace(".", ",")
 
 
 def status_table(first: str) -> Table:
@@ -96,9 +95,34 @@ COVERAGE = Table(
         Column("Département", lambda row: f"{row.name} ({row.code})" if row.code else row.name),
         Column("Population", lambda row: row.population),
         Column("Population couverte", lambda row: row.covered),
-        Column("Part couverte", lambda row: percent(row.share)),
+        Column("Part couverte", lambda row: row.share_label),
         Column("EPCI", lambda row: row.epci),
         Column("EPCI couverts", lambda row: row.epci_covered),
+        *[
+            Column(f"Part à moins de {km} km d'un lieu", lambda row, km=km: row.within_label(km))
+            for km in DISTANCE_STEPS
+        ],
+        Column("Commune la plus éloignée (km)", lambda row: distance(row.farthest_km)),
+    ],
+)
+
+DISTANCES = Table(
+    "Distance au lieu le plus proche",
+    [
+        Column("Commune", lambda row: row.commune.name),
+        Column("Code INSEE", lambda row: row.commune_id),
+        Column("Département", lambda row: row.departement_id),
+        Column("Population", lambda row: row.population),
+        Column("Distance à vol d'oiseau (km)", lambda row: distance(row.distance_km)),
+        Column(
+            "Lieu le plus proche",
+            lambda row: row.nearest_place.name if row.nearest_place_id else "",
+        ),
+        Column(
+            "Commune du lieu",
+            lambda row: row.nearest_place.commune.name if row.nearest_place_id else "",
+        ),
+        Column("Couverte (EPCI doté)", lambda row: row.covered),
     ],
 )
 

@@ -8,22 +8,28 @@ CSV and XLSX (``/reseau/export/<table>.<csv|xlsx>`` with the same filters)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from labelling import coverage
 from labelling import network_status as ns
 from labelling.access import log_refusal
 from labelling.models import Region
 from labelling.permissions import OutOfScope, network_area
 from labelling.public_views import allow_map_tiles
+from labelling.tasks import refresh_coverage as refresh_coverage_task
 from workflows.dashboard import selectors, tables
-from workflows.dashboard.tables import month_label, percent
+from workflows.dashboard.tables import month_label
 
 OVERDUE_SHOWN = 20
 UNCOVERED_SHOWN = 30
+FARTHEST_SHOWN = 20
 
 
 def _area(request: HttpRequest) -> ns.Area:
@@ -62,8 +68,10 @@ def network(request: HttpRequest) -> HttpResponse:
     overdue = list(selectors.overdue_files(user=user, area=area, today=today)[:OVERDUE_SHOWN])
     months = ns.labels_by_month(places=places)
     formats = ns.formats_and_kinds(places=places)
-    coverage_rows, coverage_total = ns.coverage_by_departement(area=area, today=today)
-    uncovered = ns.uncovered_epci(area=area, today=today)
+    coverage_run = coverage.latest_run()
+    coverage_rows, coverage_total = ns.coverage_by_departement(area=area)
+    uncovered = ns.uncovered_epci(area=area)
+    farthest = list(ns.farthest_communes(area=area)[:FARTHEST_SHOWN])
     onboarding = selectors.onboarding(user=user, area=area, places_qs=places)
 
     charts = {
@@ -112,12 +120,15 @@ def network(request: HttpRequest) -> HttpResponse:
             "formats": formats,
             "coverage_rows": coverage_rows,
             "coverage_total": coverage_total,
-            "coverage_share": percent(coverage_total.share),
+            "coverage_run": coverage_run,
+            "distance_steps": ns.DISTANCE_STEPS,
+            "max_km": coverage.MAX_KM,
+            "farthest": farthest,
+            "may_refresh": user.is_national,
             "uncovered": uncovered[:UNCOVERED_SHOWN],
             "uncovered_total": len(uncovered),
             "onboarding": onboarding,
             "charts": charts,
-            "percent": percent,
         },
     )
 
@@ -144,10 +155,12 @@ def _export_rows(request: HttpRequest, name: str):
     if name == "formats":
         return tables.FORMATS, ns.formats_and_kinds(places=places)
     if name == "couverture":
-        rows, total = ns.coverage_by_departement(area=area, today=today)
+        rows, total = ns.coverage_by_departement(area=area)
         return tables.COVERAGE, [*rows, total]
     if name == "epci-non-couverts":
-        return tables.UNCOVERED_EPCI, ns.uncovered_epci(area=area, today=today)
+        return tables.UNCOVERED_EPCI, ns.uncovered_epci(area=area)
+    if name == "distances":
+        return tables.DISTANCES, ns.farthest_communes(area=area).iterator(chunk_size=2000)
     raise Http404("Ce tableau n'existe pas.")
 
 
@@ -163,6 +176,24 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     )
     date = timezone.localdate().isoformat()
     return table.response(fmt, rows, filename=f"reseau-{name}-{suffix}-{date}")
+
+
+@login_required
+@require_POST
+def refresh_coverage(request: HttpRequest) -> HttpResponse:
+    """The agency asks for the coverage to be computed again now (in the background)."""
+    area = _area(request)
+    if not request.user.is_national:
+        log_refusal(request, status=403, what="recalcul de la couverture")
+        raise PermissionDenied("Seule l'agence nationale peut demander un nouveau calcul.")
+    refresh_coverage_task.delay()
+    messages.success(
+        request,
+        "Le calcul de la couverture est lancé ; il prend quelques secondes. Rechargez la page "
+        "pour voir les chiffres à jour.",
+    )
+    query = _query(area)
+    return redirect(reverse("network:status") + (f"?{query}" if query else "") + "#couverture")
 
 
 @login_required

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from labelling.models import Commune, Departement
+from labelling.coverage import refresh_coverage
+from labelling.models import Commune, CommuneCoverage, CoverageRun, Departement
 from labelling.models.network import LabelStatus, PlaceFormat, PlaceKind
 from tests.factories import (
     InstructeurFactory,
@@ -84,6 +85,7 @@ def network():
         kind=PlaceKind.PRINCIPAL,
         label_effective_on=datetime.date(2022, 6, 1),
     )
+    refresh_coverage()
     return {"app": app, "clermont": clermont}
 
 
@@ -145,6 +147,55 @@ def test_coverage_counts_the_population_of_the_epci_with_a_place_in_force(client
     assert epci not in {e.siren for e in uncovered}
     assert commune("63003").epci_id in {e.siren for e in uncovered}
     assert response.context["uncovered_total"] == rows[0].epci - 1
+    assert "Couverture calculée le" in response.content.decode()
+
+
+def test_distance_from_each_commune_centre_to_the_nearest_place_in_force(client, network):
+    clermont = CommuneCoverage.objects.get(commune_id="63113")
+    assert clermont.distance_km < 3  # the town hall, a few streets from the place
+    assert clermont.nearest_place.commune_id == "63113"
+    # A place without coordinates stands at its commune's centre.
+    gap = CommuneCoverage.objects.get(commune_id="05061")
+    assert gap.distance_km == 0 and gap.nearest_place.commune_id == "05061"
+    # Ambert (a candidate only) is about 60 km from Clermont-Ferrand as the crow flies.
+    assert 50 < CommuneCoverage.objects.get(commune_id="63003").distance_km < 70
+    # Brest has no place in force within reach.
+    brest = CommuneCoverage.objects.get(commune_id="29019")
+    assert brest.distance_km is None and brest.nearest_place is None
+    client.force_login(UserFactory())
+    response = client.get(URL, {"departement": "29"})
+    farthest = response.context["farthest"]
+    assert farthest[0].distance_km is None
+    assert "aucun lieu à moins de 200 km" in response.content.decode()
+    rows = response.context["coverage_rows"]
+    assert rows[0].within == {10: 0, 20: 0, 30: 0} and rows[0].covered == 0
+    near = client.get(URL, {"departement": "63"}).context["coverage_rows"][0]
+    assert 0 < near.within[10] <= near.within[20] <= near.within[30] <= near.population
+    exported = _csv(
+        client.get(reverse("network:export", args=["distances", "csv"]), {"departement": "05"})
+    )
+    gap_row = next(row for row in exported if row[1] == "05061")
+    assert gap_row[4] == "0,0"
+
+
+def test_the_agency_may_ask_for_the_coverage_now(client, network):
+    before = CoverageRun.objects.count()
+    client.force_login(InstructeurFactory())
+    assert client.post(reverse("network:refresh_coverage")).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(reverse("network:refresh_coverage")).status_code == 405
+    response = client.post(reverse("network:refresh_coverage") + "?departement=63")
+    assert response.status_code == 302
+    assert response["Location"] == "/reseau/?departement=63#couverture"
+    assert CoverageRun.objects.count() == before + 1
+
+
+def test_before_any_computation_the_page_says_so(client, network):
+    CoverageRun.objects.all().delete()
+    CommuneCoverage.objects.all().delete()
+    client.force_login(UserFactory())
+    html = client.get(URL).content.decode()
+    assert "La couverture n'a pas encore été calculée" in html
 
 
 def test_prefecture_sees_its_departement_only(client, network):
@@ -200,6 +251,7 @@ def test_every_table_exports_to_csv_and_xlsx(client, network):
         "formats",
         "couverture",
         "epci-non-couverts",
+        "distances",
     ]
     for name in names:
         for fmt in ("csv", "xlsx"):
@@ -266,4 +318,5 @@ def test_query_count_does_not_grow_with_the_network(client, network, user_factor
 
     small = count()
     _grow(15)
+    refresh_coverage()
     assert count() == small
