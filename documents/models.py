@@ -69,7 +69,7 @@ class DocumentBatch(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField("intitulé", max_length=200, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     total = models.PositiveIntegerField(default=0)
@@ -109,7 +109,7 @@ class Document(models.Model):
     signed_by_name = models.CharField("signataire", max_length=200, blank=True)
     signed_by_quality = models.CharField("qualité du signataire", max_length=300, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -182,7 +182,7 @@ class SupportingDocument(models.Model):
     pages = models.PositiveIntegerField("pages", null=True, blank=True)
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
 

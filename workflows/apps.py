@@ -7,7 +7,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Circuits d'instruction"
 
     def ready(self) -> None:
-        from workflows import journal_triggers
+        from workflows import history, journal_triggers
+
+        history.connect()
 
         # The SQLite journal trigger calls this function (see journal_triggers).
         connection_created.connect(

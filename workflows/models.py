@@ -89,7 +89,7 @@ class Application(models.Model):
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="assigned_applications",
@@ -435,7 +435,7 @@ class ApplicationDocument(models.Model):
         verbose_name="pièce",
     )
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -515,12 +515,12 @@ class JournalEntry(models.Model):
     """Append-only: the database refuses UPDATE and DELETE on this table (see migration 0002)."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.DO_NOTHING, related_name="journal", db_constraint=True
+        Application, on_delete=models.PROTECT, related_name="journal", db_constraint=True
     )
     revision = models.PositiveSmallIntegerField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -293,7 +293,7 @@ class ConventionStatus(models.TextChoices):
 
 class Convention(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="conventions")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="conventions")
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="conventions")
     status = models.CharField(
         "état", max_length=10, choices=ConventionStatus.choices, default=ConventionStatus.AWAITED

@@ -77,7 +77,7 @@ class ConformityReport(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     place = models.ForeignKey(
-        "labelling.Place", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+        "labelling.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
     version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="reports")
     version_code = models.CharField(max_length=50)
@@ -86,7 +86,7 @@ class ConformityReport(models.Model):
     conform = models.BooleanField()
     checked_at = models.DateTimeField(auto_now_add=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     process = models.CharField("vérifié par le processus", max_length=100, blank=True)
     sha256 = models.CharField(max_length=64)

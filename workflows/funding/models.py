@@ -165,8 +165,8 @@ class Payment(models.Model):
     """A payment of one funder's part: planned at signature, then ordered, then paid."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    file = models.ForeignKey(FundingFile, on_delete=models.CASCADE, related_name="payments")
-    part = models.ForeignKey(FundingPart, on_delete=models.CASCADE, related_name="payments")
+    file = models.ForeignKey(FundingFile, on_delete=models.PROTECT, related_name="payments")
+    part = models.ForeignKey(FundingPart, on_delete=models.PROTECT, related_name="payments")
     number = models.PositiveSmallIntegerField("versement n°")
     amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
     due_on = models.DateField("prévu le")
@@ -218,10 +218,10 @@ class FundingAction(models.TextChoices):
 class JournalEntry(models.Model):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001)."""
 
-    file = models.ForeignKey(FundingFile, on_delete=models.DO_NOTHING, related_name="journal")
+    file = models.ForeignKey(FundingFile, on_delete=models.PROTECT, related_name="journal")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

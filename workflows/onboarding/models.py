@@ -147,10 +147,10 @@ class JournalEntry(models.Model):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001, the
     same triggers as the application's journal, `workflows.journal_triggers`)."""
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.DO_NOTHING, related_name="journal")
+    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="journal")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
