@@ -56,6 +56,11 @@ ON_DELETE = {
     "config.SubmittedForm.user": CASCADE,
     # Reference data reorganised by the official geography.
     "labelling.Commune.epci": SET_NULL,
+    # The network coverage is a cache recomputed every hour (labelling/network_status.py).
+    "labelling.CommuneCoverage.commune": CASCADE,
+    "labelling.CommuneCoverage.departement": CASCADE,
+    "labelling.CommuneCoverage.epci": CASCADE,
+    "labelling.CommuneCoverage.nearest_place": SET_NULL,
 }
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labelling', '0010_funding'),
+        ('labelling', '0011_network_coverage'),
     ]
 
     operations = [
