@@ -54,6 +54,11 @@ def label_start(place: Place) -> datetime.date | None:
     return place.label_effective_on or place.labelled_on
 
 
+OTHER_CHANNEL_COMMENT = (
+    "Lieu porté par La Poste : financé par un autre canal, sans décision de la préfecture."
+)
+
+
 class NotFundable(InvalidInput):
     """This place gets no decision for this year (not labelled, label ended, later year…)."""
 
@@ -151,10 +156,7 @@ def open_funding_file(
                 file.effective_on = label_start(place)
                 file.save()
                 FundingLifecycle(file).fire(
-                    "other_channel",
-                    user=user,
-                    comment="Lieu porté par La Poste : financé par un autre canal, sans "
-                    "décision de la préfecture.",
+                    "other_channel", user=user, comment=OTHER_CHANNEL_COMMENT
                 )
                 return file
             rate = _rate_of_file(file)
@@ -546,11 +548,8 @@ def open_year(*, user: User | None, year: int, departement: str | None = None) -
             .order_by("pk")
         )
         already = taken.filter(departement_id=departement).count() if departement else taken.count()
-        regular, poste = [], []
+        files, poste = [], []
         for place in places:
-            (poste if is_la_poste(place.porteur) else regular).append(place)
-        files = []
-        for place in regular:
             file = FundingFile(
                 place=place,
                 departement_id=place.departement_id,
@@ -558,10 +557,15 @@ def open_year(*, user: User | None, year: int, departement: str | None = None) -
                 year=year,
                 cause=FundingCause.YEAR,
             )
-            file.place = place
-            _apply_rules(file, rate)
-            files.append(file)
-        FundingFile.objects.bulk_create(files, batch_size=500)
+            if is_la_poste(place.porteur):
+                # Routed by the table (its setter writes the state), inserted with the others.
+                file.effective_on = label_start(place)
+                FundingLifecycle(file).fire("other_channel", user=user, save=False, journal=False)
+                poste.append(file)
+            else:
+                _apply_rules(file, rate)
+                files.append(file)
+        FundingFile.objects.bulk_create(files + poste, batch_size=500)
         if rate is not None:
             parts = []
             for file in files:
@@ -579,11 +583,12 @@ def open_year(*, user: User | None, year: int, departement: str | None = None) -
                     )
             FundingPart.objects.bulk_create(parts, batch_size=1000)
         actor = lifecycle_actor_label(user)
+        account = user if getattr(user, "is_authenticated", False) else None
         JournalEntry.objects.bulk_create(
             [
                 JournalEntry(
                     file=file,
-                    actor=user if getattr(user, "is_authenticated", False) else None,
+                    actor=account,
                     actor_label=actor,
                     from_state=FundingState.TO_REVIEW,
                     to_state=FundingState.TO_REVIEW,
@@ -592,11 +597,21 @@ def open_year(*, user: User | None, year: int, departement: str | None = None) -
                     data={"cause": FundingCause.YEAR.value, "amount": str(file.amount)},
                 )
                 for file in files
+            ]
+            + [
+                JournalEntry(
+                    file=file,
+                    actor=account,
+                    actor_label=actor,
+                    from_state=FundingState.TO_REVIEW,
+                    to_state=FundingState.OTHER_CHANNEL,
+                    action=FundingAction.OTHER_CHANNEL,
+                    comment=OTHER_CHANNEL_COMMENT,
+                )
+                for file in poste
             ],
             batch_size=1000,
         )
-        for place in poste:
-            open_funding_file(place=place, year=year, cause=FundingCause.YEAR, user=user)
     return YearOpening(
         year=year,
         opened=len(files),

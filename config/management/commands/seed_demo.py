@@ -94,6 +94,7 @@ class Command(BaseCommand):
             places += self._seed_departement("05", HAUTES_ALPES)
             accounts = self._seed_users()
             self._seed_applications()
+            self._seed_funding()
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes : {len(places)} lieux.")
         )
@@ -264,6 +265,50 @@ class Command(BaseCommand):
             workflow.submit_application(user=porteur, application_id=app.pk)
             if stage == "instruction":
                 workflow.declare_complete(user=instructor, application_id=app.pk)
+
+    def _seed_funding(self) -> None:
+        """Puy-de-Dôme's funding: envelopes 2025 and 2026, the files of both years opened, the
+        2025 decisions of three places signed (one paid), one 2026 proposal to sign."""
+        from labelling.funding import services as rules
+        from workflows.funding import services as funding
+        from workflows.funding.models import FundingFile, FundingState
+
+        if FundingFile.objects.filter(departement_id="63").exists():
+            return
+        anct = User.objects.get(email="anct@estampille.test")
+        instructor = User.objects.get(email="instructeur-63@estampille.test")
+        signataire = User.objects.get(email="signataire-63@estampille.test")
+        porteur = User.objects.get(email="porteur-63@estampille.test")
+        for year in (2025, 2026):
+            for funder in ("fnadt", "fonds_national_fs"):
+                rules.set_envelope(
+                    user=anct, departement_code="63", year=year, funder_code=funder,
+                    amount=Decimal("200000"),
+                )  # fmt: skip
+            funding.open_year(user=instructor, year=year)
+        files = FundingFile.objects.filter(departement_id="63", state=FundingState.TO_REVIEW)
+        mine = files.filter(porteur_id=porteur.porteur_id)
+        to_sign = list(mine.filter(year=2025)) + list(
+            files.filter(year=2025)
+            .exclude(porteur_id=porteur.porteur_id)
+            .order_by("place__name")[:2]
+        )
+        for n, file in enumerate(to_sign):
+            funding.propose(user=instructor, file_id=file.pk)
+            funding.sign(user=signataire, file_id=file.pk, signed_on=datetime.date(2025, 3, 14))
+            if n == 0:
+                for payment in file.payments.all():
+                    funding.order_payment(
+                        user=instructor, file_id=file.pk, payment_id=payment.pk,
+                        on=datetime.date(2025, 4, 1),
+                    )  # fmt: skip
+                    funding.pay(
+                        user=instructor, file_id=file.pk, payment_id=payment.pk,
+                        on=datetime.date(2025, 4, 18),
+                    )  # fmt: skip
+        proposal = files.filter(year=2026).order_by("place__name").first()
+        if proposal is not None:
+            funding.propose(user=instructor, file_id=proposal.pk)
 
 
 def _demo_steps(name: str, insee_code: str, porteur: Porteur) -> dict:

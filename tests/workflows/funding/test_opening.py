@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from labelling.models import LabelStatus, Porteur
-from tests.factories import LabelledPlaceFactory
+from tests.factories import LabelledPlaceFactory, commune
 from workflows.funding.models import FundingAction, FundingCause, FundingFile, FundingState
 from workflows.funding.services import NotFundable, open_funding_file
 
@@ -77,3 +77,30 @@ def test_the_labelling_decision_opens_the_year_of_effect():
     # The factory's label takes effect on 1 January 2030: a whole year at the 2023 rate.
     assert (file.year, file.cause, file.amount) == (2030, FundingCause.LABELLING, Decimal("35000"))
     assert file.state == FundingState.TO_REVIEW
+
+
+def test_opening_a_whole_year_in_bulk(place, instructor):
+    from workflows.funding.services import open_year
+
+    poste = Porteur.objects.create(kind="la_poste", name="La Poste", siret="35600000000048")
+    postal = LabelledPlaceFactory(porteur=poste)
+    suspended = LabelledPlaceFactory(label_status=LabelStatus.SUSPENDED)
+    later = LabelledPlaceFactory(label_effective_on=datetime.date(2021, 3, 1))
+    elsewhere = LabelledPlaceFactory(commune=commune("05061"))
+    existing = open_funding_file(place=place, year=2020, cause=FundingCause.LABELLING)
+    result = open_year(user=instructor, year=2020)
+    # The instructor opens its département only.
+    assert (result.opened, result.other_channel, result.already) == (0, 1, 1)
+    files = {f.place_id: f for f in FundingFile.objects.filter(year=2020)}
+    assert files[place.pk].pk == existing.pk
+    assert files[postal.pk].state == FundingState.OTHER_CHANNEL
+    assert suspended.pk not in files and later.pk not in files and elsewhere.pk not in files
+    result = open_year(user=None, year=2021)
+    files = {f.place_id: f for f in FundingFile.objects.filter(year=2021)}
+    assert result.opened == 3 and result.other_channel == 1
+    assert files[later.pk].amount == Decimal("25150.68") and files[later.pk].prorated
+    assert sum(p.amount for p in files[later.pk].parts.all()) == Decimal("25150.68")
+    assert files[later.pk].journal.get().action == FundingAction.OPEN
+    assert files[postal.pk].journal.get().action == FundingAction.OTHER_CHANNEL
+    # Again: nothing more.
+    assert open_year(user=None, year=2021).opened == 0
