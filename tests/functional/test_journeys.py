@@ -12,7 +12,9 @@ Screenshots of the key pages go to tests/artifacts/ (ignored by git).
    anonymous visitor finds the nearest place from a postcode and opens its page.
 """
 
+import csv
 import datetime
+import io
 import os
 import re
 import subprocess
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from tests.factories import InstructeurFactory, UserFactory, commune
 from tests.workflows import factories as wf
@@ -371,3 +374,77 @@ def test_journey_1_a_future_porteur_from_self_check_to_acknowledgement(
     assert app.reference in text
     assert "Ambert" in text
     session2.close()
+
+
+# --- journey 4: the national view, and a visitor looking for the nearest place -----------------
+
+
+def test_journey_4_network_status_by_region_and_the_nearest_place_from_a_postcode(
+    live_server, browser
+):
+    # The real national list (an extract of 621 places, with their positions).
+    call_command(
+        "import_national_list",
+        str(Path(__file__).resolve().parents[1] / "data" / "france-services-sample.csv"),
+        stdout=io.StringIO(),
+    )
+    national = UserFactory(email="reseau@anct.gouv.fr")
+
+    # --- the national user signs in with the keyboard alone
+    agency = Visit(browser, live_server, "j4")
+    page = agency.goto("/compte/connexion/")
+    type_in(page, "#id_username", national.email)
+    type_in(page, "#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    agency.check("accueil-national")
+
+    # --- the network status, France entière, then one région chosen with the keyboard
+    page.get_by_role("link", name="État du réseau", exact=True).click()
+    page = agency.check("reseau-france")
+    assert "France entière" in page.get_by_role("heading", level=1).inner_text()
+    focus_by_tab(page, "#f-region")
+    page.keyboard.type("Auvergne")  # a closed select picks the option typed
+    assert page.locator("#f-region").input_value() == "84"
+    focus_by_tab(page, "form[aria-label='Choisir la partie du réseau'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page = agency.check("reseau-region")
+    assert "Auvergne-Rhône-Alpes" in page.get_by_role("heading", level=1).inner_text()
+    assert "region=84" in page.url
+
+    # --- a table exported: the région's lines only
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Exporter le tableau « Lieux par statut » en CSV").click()
+    path = ARTIFACTS / "j4-lieux-par-statut.csv"
+    download_info.value.save_as(path)
+    content = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";" if ";" in content else ","))
+    names = " ".join(cell for row in rows[1:] for cell in row[:2])
+    assert "Puy-de-Dôme" in names and "Hérault" not in names
+
+    # --- the map of the région's places
+    page.get_by_role("link", name="Carte des lieux").first.click()
+    page.wait_for_selector("#carte .leaflet-marker-icon, #carte .marker-cluster")
+    agency.check("reseau-carte")
+    agency.close()
+
+    # --- an anonymous visitor: the nearest place from a postcode, then its page
+    visitor = Visit(browser, live_server, "j4")
+    page = visitor.goto("/")
+    type_in(
+        page,
+        "#" + page.get_by_label("Commune, code postal ou département").get_attribute("id"),
+        "63300",
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page = visitor.check("annuaire-code-postal")
+    assert "63300" in page.title()
+    first = page.locator("[data-result]").first
+    assert "France services de Thiers" in first.inner_text()
+    first.get_by_role("link").first.click()
+    page = visitor.check("fiche-lieu")
+    assert page.get_by_role("heading", level=1).inner_text() == "France services de Thiers"
+    assert "63300" in page.content()
+    visitor.close()
