@@ -31,9 +31,11 @@ by one rule: only the administrator gets in.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -50,6 +52,7 @@ from tests.factories import (
     PorteurUserFactory,
     SignataireFactory,
     UserFactory,
+    commune,
 )
 from tests.workflows import factories as wf
 from workflows import services
@@ -83,6 +86,8 @@ DOCUMENT = "document"  # the accusé de réception of FILE
 PIECE = "pièce"  # a piece of FILE
 BATCH = "lot"  # a batch of documents asked by the side's instructor
 DECIDED = "dossier décidé"  # a labelled file, signed
+FUNDING = "financement"  # an open funding file of a labelled place of the side (2021)
+PAYMENT = "versement"  # a payment of a signed funding file of the side (2020)
 AREA = "département"  # no object: the side's département asked in the query (?departement=)
 INVITATION = "invitation"
 REVIEW = "revue"  # the yearly review of the labelled place of DECIDED, still « à remplir »
@@ -114,6 +119,7 @@ PUBLIC = {"ok": EVERYONE, "anon": OK}
 PAGES: dict[str, Entry] = {
     # --- public pages -----------------------------------------------------------------------
     "home": page(**PUBLIC),
+    "accessibility": page(**PUBLIC),
     "public:directory": page(**PUBLIC),
     "public:map_data": page(**PUBLIC),
     "public:place": on(IMPORTED, **PUBLIC),
@@ -225,9 +231,34 @@ PAGES: dict[str, Entry] = {
         REVIEW, "signataire", forbid="porteur instructeur national admin"
     ),
     "renewal:message": on(REVIEW, "porteur préfecture national admin", method="post"),
+    # --- funding decisions: the préfecture prepares, the signataire signs; the porteur sees a
+    # file once signed (the open one is not there for it yet, hence 404) -------------------
+    "funding:queue": page("préfecture national admin"),
+    "funding:open_year": page("préfecture national admin", method="post"),
+    "funding:export_decisions": page("préfecture national admin", fmt="csv"),
+    "funding:export_payments": page("préfecture national admin", fmt="csv"),
+    "funding:rates": page("préfecture national admin"),
+    "funding:envelopes": page("préfecture national admin"),
+    "funding:porteur_list": page("porteur"),
+    "funding:detail": on(FUNDING, "préfecture national admin"),
+    "funding:adjust": on(FUNDING, "instructeur", forbid="national admin signataire"),
+    "funding:recompute": on(
+        FUNDING, "instructeur", forbid="national admin signataire", method="post"
+    ),
+    "funding:propose": on(
+        FUNDING, "instructeur", forbid="national admin signataire", method="post"
+    ),
+    "funding:return": on(FUNDING, "signataire", forbid="national admin instructeur"),
+    "funding:override": on(FUNDING, "national admin", forbid="préfecture"),
+    "funding:sign": on(FUNDING, "signataire", forbid="national admin instructeur"),
+    "funding:engage": on(FUNDING, "préfecture", forbid="national admin"),
+    "funding:close": on(FUNDING, "préfecture", forbid="national admin"),
+    "funding:order": on(PAYMENT, "préfecture", forbid=READERS, method="post"),
+    "funding:pay": on(PAYMENT, "préfecture", forbid=READERS, method="post"),
     # --- network status (stewards: the agency anywhere, a préfecture in its département) -----
     "network:status": on(AREA, "préfecture national admin"),
     "network:map_data": on(AREA, "préfecture national admin"),
+    "network:refresh_coverage": page("national admin", forbid="préfecture", method="post"),
     "network:export": on(AREA, "préfecture national admin", name="statuts", fmt="csv"),
     # --- documents --------------------------------------------------------------------------
     "documents:download": on(DOCUMENT, "porteur préfecture national admin"),
@@ -387,12 +418,43 @@ class World:
             AREA: {},
         }
         self.queries[side] = {"departement": app.departement_id}
+        self._funding(side, porteur, instructor, insee)
         self.objects[side]["_verify"] = generated.document.verification_code
         decided = wf.signed(porteur_user=porteur, commune_insee=insee)
         self.objects[side][DECIDED] = {"application_id": decided.pk}
         self.objects[side][REVIEW] = {"review_id": _review_of(decided.place).pk}
         if operator == "caf":  # the CAF is present at place A, and at no place of side B
             OperatorPresenceFactory(place=app.place, operator=Operator.objects.get(pk="caf"))
+
+    def _funding(self, side, porteur, instructor, insee):
+        from labelling.funding import services as rules
+        from tests.factories import LabelledPlaceFactory
+        from workflows.funding import services as funding
+        from workflows.funding.models import FundingCause
+
+        place = LabelledPlaceFactory(
+            porteur=porteur.porteur,
+            commune=commune(insee),
+            labelled_on=datetime.date(2020, 1, 1),
+            label_effective_on=datetime.date(2020, 1, 1),
+        )
+        for funder in ("fnadt", "fonds_national_fs"):
+            rules.set_envelope(
+                user=self.users["national"],
+                departement_code=place.departement_id,
+                year=2020,
+                funder_code=funder,
+                amount=Decimal("100000"),
+            )
+        signed = funding.open_funding_file(place=place, year=2020, cause=FundingCause.LABELLING)
+        funding.propose(user=instructor, file_id=signed.pk)
+        funding.sign(user=SignataireFactory(departement_id=place.departement_id), file_id=signed.pk)
+        open_file = funding.open_funding_file(place=place, year=2021, cause=FundingCause.RENEWAL)
+        self.objects[side][FUNDING] = {"file_id": open_file.pk}
+        self.objects[side][PAYMENT] = {
+            "file_id": signed.pk,
+            "payment_id": signed.payments.first().pk,
+        }
 
     def national_objects(self) -> dict:
         from labelling.versions import publishing
