@@ -433,6 +433,75 @@ def farthest_communes(*, area: Area) -> QuerySet[CommuneCoverage]:
     )
 
 
+# --- funding -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FundingRow:
+    """A département's envelope for one funder and one year, and what decisions committed."""
+
+    code: str
+    name: str
+    funder: str
+    envelope: Decimal
+    committed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.envelope - self.committed
+
+    @property
+    def used_label(self) -> str:
+        return _percent(float(self.committed / self.envelope) if self.envelope else None)
+
+
+def funding_by_departement(*, area: Area, year: int) -> tuple[list[FundingRow], list[FundingRow]]:
+    """Envelopes of ``year`` against the amounts committed by signed funding decisions, per
+    département and funder, then per funder for the whole area (two queries)."""
+    from labelling.models.funding import Envelope, EnvelopeCommitment
+
+    envelopes = Envelope.objects.filter(year=year).order_by()
+    commitments = EnvelopeCommitment.objects.filter(envelope__year=year).order_by()
+    if area.departement is not None:
+        envelopes = envelopes.filter(departement_id=area.departement.code)
+        commitments = commitments.filter(envelope__departement_id=area.departement.code)
+    elif area.region is not None:
+        envelopes = envelopes.filter(departement__region_id=area.region.code)
+        commitments = commitments.filter(envelope__departement__region_id=area.region.code)
+    used = {
+        (row["envelope__departement_id"], row["envelope__funder_id"]): row["total"]
+        for row in commitments.values("envelope__departement_id", "envelope__funder_id").annotate(
+            total=Sum("amount")
+        )
+    }
+    rows = []
+    for row in (
+        envelopes.values(
+            "departement_id", "departement__name", "funder_id", "funder__short_name",
+            "funder__position",
+        )
+        .annotate(total=Sum("amount"))
+        .order_by("departement_id", "funder__position", "funder_id")
+    ):  # fmt: skip
+        rows.append(
+            FundingRow(
+                row["departement_id"],
+                row["departement__name"],
+                row["funder__short_name"],
+                row["total"] or Decimal(0),
+                used.get((row["departement_id"], row["funder_id"])) or Decimal(0),
+            )
+        )
+    totals: dict[str, FundingRow] = {}
+    for row in rows:
+        total = totals.setdefault(
+            row.funder, FundingRow("", "Total", row.funder, Decimal(0), Decimal(0))
+        )
+        total.envelope += row.envelope
+        total.committed += row.committed
+    return rows, list(totals.values())
+
+
 # --- the map ----------------------------------------------------------------------------------
 
 

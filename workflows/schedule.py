@@ -15,4 +15,10 @@ BEAT_SCHEDULE = {
         "task": "workflows.tasks.send_overdue_digests",
         "schedule": crontab(hour=7, minute=45, day_of_week="mon-fri"),
     },
+    # The national status page's figures, computed ahead within their cache time
+    # (NETWORK_STATUS_CACHE_SECONDS, 5 minutes by default).
+    "workflows-warm-network-status": {
+        "task": "workflows.dashboard.tasks.warm_network_status",
+        "schedule": crontab(minute="*/4"),
+    },
 }

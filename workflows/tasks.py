@@ -221,3 +221,8 @@ def send_overdue_digests() -> int:
             recipients=[user.email],
         )
     return sent
+
+
+# The network status pages' task lives with its pages (workflows.dashboard, not an app of its own):
+# imported here so that the workers find it.
+from workflows.dashboard.tasks import warm_network_status  # noqa: E402, F401

@@ -327,6 +327,9 @@ CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
 # Stage deadlines in calendar days, by stage (JSON, e.g. {"completeness": 15}); the stages not
 # given keep the defaults of workflows/deadlines.py.
 WORKFLOW_DEADLINES: dict = env.json("WORKFLOW_DEADLINES", default={})
+# The network's status pages (/reseau/): seconds their figures stay in the shared cache (a beat
+# task computes the national ones ahead); 0 computes them on every request.
+NETWORK_STATUS_CACHE_SECONDS = env.int("NETWORK_STATUS_CACHE_SECONDS", default=300)
 # Invitations of the porteurs of imported places (workflows/onboarding): days a link stays valid.
 ONBOARDING_INVITATION_DAYS = env.int("ONBOARDING_INVITATION_DAYS", default=14)
 # Yearly reviews (workflows/renewal): the day (« MM-JJ ») the year's campaign opens, the days

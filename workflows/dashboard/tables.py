@@ -4,6 +4,7 @@ exports (`labelling.exports`)."""
 from __future__ import annotations
 
 from labelling.exports import Column, Table
+from labelling.funding.money import plain
 from labelling.network_status import DISTANCE_STEPS, STATUSES
 
 MONTHS = (
@@ -45,12 +46,19 @@ def status_table(first: str) -> Table:
     )
 
 
+KIND_TITLES = {
+    "candidatures": "Candidature au label",
+    "revues": "Revue annuelle",
+    "financements": "Financement",
+}
+
 STAGES = Table(
     "Dossiers par étape",
     [
+        Column("Dossier", lambda row: KIND_TITLES[row.kind]),
         Column("Étape", lambda row: row.label),
         Column("Dossiers", lambda row: row.files),
-        Column("En retard", lambda row: row.overdue if row.open else ""),
+        Column("En retard", lambda row: row.overdue if row.open and row.clock else ""),
     ],
 )
 
@@ -67,6 +75,34 @@ OVERDUE = Table(
         Column(
             "Suivi par", lambda app: app.assigned_to.get_full_name() if app.assigned_to_id else ""
         ),
+    ],
+)
+
+OVERDUE_REVIEWS = Table(
+    "Revues en retard",
+    [
+        Column("Lieu", lambda review: review.place.name),
+        Column("Année", lambda review: review.year),
+        Column("Commune", lambda review: review.place.commune.name),
+        Column("Département", lambda review: review.departement_id),
+        Column("Étape", lambda review: review.get_state_display()),
+        Column("Échéance", lambda review: review.stage_deadline),
+        Column(
+            "Suivi par",
+            lambda review: review.assigned_to.get_full_name() if review.assigned_to_id else "",
+        ),
+    ],
+)
+
+FUNDING = Table(
+    "Financement et enveloppes",
+    [
+        Column("Département", lambda row: f"{row.name} ({row.code})" if row.code else row.name),
+        Column("Financeur", lambda row: row.funder),
+        Column("Enveloppe (€)", lambda row: plain(row.envelope)),
+        Column("Engagé (€)", lambda row: plain(row.committed)),
+        Column("Disponible (€)", lambda row: plain(row.left)),
+        Column("Part engagée", lambda row: row.used_label),
     ],
 )
 

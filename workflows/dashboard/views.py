@@ -2,9 +2,10 @@
 région or a département, chosen in the URL) and the same page for a préfecture, scoped to its
 département. Who sees which part is `labelling.permissions.network_area`; out of it, 404.
 
-Every panel is one grouped query (`labelling.network_status`, `workflows.dashboard.selectors`),
-so the page's query count does not depend on the size of the network. Every table exports to
-CSV and XLSX (``/reseau/export/<table>.<csv|xlsx>`` with the same filters)."""
+The figures (`workflows.dashboard.figures`) are computed in a fixed number of grouped queries
+and kept a few minutes in the shared cache; the page says when they were computed. Every table
+exports to CSV and XLSX (``/reseau/export/<table>.<csv|xlsx>`` with the same filters), computed
+afresh."""
 
 from __future__ import annotations
 
@@ -24,12 +25,11 @@ from labelling.models import Region
 from labelling.permissions import OutOfScope, network_area
 from labelling.public_views import allow_map_tiles
 from labelling.tasks import refresh_coverage as refresh_coverage_task
+from workflows.dashboard import figures as network_figures
 from workflows.dashboard import selectors, tables
 from workflows.dashboard.tables import month_label
 
-OVERDUE_SHOWN = 20
-UNCOVERED_SHOWN = 30
-FARTHEST_SHOWN = 20
+FIRST_YEAR = 2016
 
 
 def _area(request: HttpRequest) -> ns.Area:
@@ -44,12 +44,25 @@ def _area(request: HttpRequest) -> ns.Area:
         raise Http404("Cette page n'existe pas ou vous n'y avez pas accès.") from None
 
 
-def _query(area: ns.Area) -> str:
+def _year(request: HttpRequest) -> int:
+    """The funding year asked for (``?annee=``), else this year; anything else is this year."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("annee", this_year))
+    except ValueError:
+        return this_year
+    return year if FIRST_YEAR <= year <= this_year + 1 else this_year
+
+
+def _query(area: ns.Area, year: int | None = None) -> str:
+    parts = []
     if area.departement is not None:
-        return f"departement={area.departement.code}"
-    if area.region is not None:
-        return f"region={area.region.code}"
-    return ""
+        parts.append(f"departement={area.departement.code}")
+    elif area.region is not None:
+        parts.append(f"region={area.region.code}")
+    if year and year != timezone.localdate().year:
+        parts.append(f"annee={year}")
+    return "&".join(parts)
 
 
 @login_required
@@ -58,83 +71,57 @@ def _query(area: ns.Area) -> str:
 def network(request: HttpRequest) -> HttpResponse:
     user = request.user
     area = _area(request)
-    today = timezone.localdate()
-    conditions = selectors.status_conditions()
-    places = selectors.places(user=user, area=area)
-
-    by_dep = ns.status_by_departement(places=places, today=today, conditions=conditions)
-    status_rows, status_total = ns.status_table(area=area, by_departement=by_dep)
-    stages = selectors.files_by_stage(user=user, area=area, today=today)
-    overdue = list(selectors.overdue_files(user=user, area=area, today=today)[:OVERDUE_SHOWN])
-    months = ns.labels_by_month(places=places)
-    formats = ns.formats_and_kinds(places=places)
-    coverage_run = coverage.latest_run()
-    coverage_rows, coverage_total = ns.coverage_by_departement(area=area)
-    uncovered = ns.uncovered_epci(area=area)
-    farthest = list(ns.farthest_communes(area=area)[:FARTHEST_SHOWN])
-    onboarding = selectors.onboarding(user=user, area=area, places_qs=places)
-
+    year = _year(request)
+    figures = network_figures.figures_for(area=area, year=year)
+    status_first = "Région" if area.grouping == "region" else "Département"
     charts = {
         "status": {
-            "labels": [row.name for row in status_rows],
+            "labels": [row.name for row in figures.status_rows],
             "series": [
-                {"label": s.label, "data": [row.count(s.key) for row in status_rows]}
+                {"label": s.label, "data": [row.count(s.key) for row in figures.status_rows]}
                 for s in ns.STATUSES
             ],
         },
         "months": {
-            "labels": [month_label(month) for month, _ in months],
-            "data": [n for _, n in months],
+            "labels": [month_label(month) for month, _ in figures.months],
+            "data": [n for _, n in figures.months],
         },
         "formats": {
-            "labels": [row.label for row in formats],
+            "labels": [row.label for row in figures.formats],
             "series": [
-                {"label": "Principal", "data": [row.principal for row in formats]},
-                {"label": "Antenne", "data": [row.antenne for row in formats]},
-                {"label": "Type non renseigné", "data": [row.unknown for row in formats]},
+                {"label": "Principal", "data": [row.principal for row in figures.formats]},
+                {"label": "Antenne", "data": [row.antenne for row in figures.formats]},
+                {"label": "Type non renseigné", "data": [row.unknown for row in figures.formats]},
             ],
         },
     }
-    in_force = status_total.count(ns.LABELLED) + status_total.count(ns.UNDER_NOTICE)
     return render(
         request,
         "dashboard/network.html",
         {
             "title": f"État du réseau — {area.label}",
             "area": area,
-            "query": _query(area),
+            "year": year,
+            "years": list(range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1)),
+            "query": _query(area, year),
             "regions": Region.objects.prefetch_related("departements").order_by("name")
             if user.is_national
             else [],
-            "computed_at": timezone.localtime(),
+            "f": figures,
+            "cache_minutes": max(1, network_figures.seconds() // 60),
             "statuses": ns.STATUSES,
-            "status_rows": status_rows,
-            "status_total": status_total,
-            "status_first": "Région" if area.grouping == "region" else "Département",
-            "in_force": in_force,
-            "stages": stages,
-            "overdue": overdue,
-            "overdue_total": sum(row.overdue for row in stages if row.open),
-            "files_open": sum(row.files for row in stages if row.open),
-            "months": [(month_label(m), n) for m, n in months],
-            "formats": formats,
-            "coverage_rows": coverage_rows,
-            "coverage_total": coverage_total,
-            "coverage_run": coverage_run,
+            "status_first": status_first,
+            "months": [(month_label(m), n) for m, n in figures.months],
             "distance_steps": ns.DISTANCE_STEPS,
             "max_km": coverage.MAX_KM,
-            "farthest": farthest,
             "may_refresh": user.is_national,
-            "uncovered": uncovered[:UNCOVERED_SHOWN],
-            "uncovered_total": len(uncovered),
-            "onboarding": onboarding,
             "charts": charts,
         },
     )
 
 
 def _export_rows(request: HttpRequest, name: str):
-    """The table ``name`` and its rows, for the area of the request."""
+    """The table ``name`` and its rows, for the area of the request (computed afresh)."""
     user = request.user
     area = _area(request)
     today = timezone.localdate()
@@ -147,9 +134,14 @@ def _export_rows(request: HttpRequest, name: str):
         first = "Région" if area.grouping == "region" else "Département"
         return tables.status_table(first), [*rows, total]
     if name == "etapes":
-        return tables.STAGES, selectors.files_by_stage(user=user, area=area, today=today)
+        kinds = selectors.files_by_stage(user=user, area=area, today=today)
+        return tables.STAGES, [row for kind in kinds for row in kind.rows]
     if name == "retards":
         return tables.OVERDUE, selectors.overdue_files(user=user, area=area, today=today).iterator()
+    if name == "revues-en-retard":
+        return tables.OVERDUE_REVIEWS, selectors.overdue_reviews(
+            user=user, area=area, today=today
+        ).iterator()
     if name == "labels-par-mois":
         return tables.LABELS_BY_MONTH, ns.labels_by_month(places=places)
     if name == "formats":
@@ -161,6 +153,9 @@ def _export_rows(request: HttpRequest, name: str):
         return tables.UNCOVERED_EPCI, ns.uncovered_epci(area=area)
     if name == "distances":
         return tables.DISTANCES, ns.farthest_communes(area=area).iterator(chunk_size=2000)
+    if name == "financement":
+        rows, totals = ns.funding_by_departement(area=area, year=_year(request))
+        return tables.FUNDING, [*rows, *totals]
     raise Http404("Ce tableau n'existe pas.")
 
 
@@ -181,18 +176,19 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @login_required
 @require_POST
 def refresh_coverage(request: HttpRequest) -> HttpResponse:
-    """The agency asks for the coverage to be computed again now (in the background)."""
+    """The agency asks for the coverage (and the page's figures) to be computed again now."""
     area = _area(request)
     if not request.user.is_national:
         log_refusal(request, status=403, what="recalcul de la couverture")
         raise PermissionDenied("Seule l'agence nationale peut demander un nouveau calcul.")
     refresh_coverage_task.delay()
+    network_figures.forget(area, _year(request))
     messages.success(
         request,
         "Le calcul de la couverture est lancé ; il prend quelques secondes. Rechargez la page "
         "pour voir les chiffres à jour.",
     )
-    query = _query(area)
+    query = _query(area, _year(request))
     return redirect(reverse("network:status") + (f"?{query}" if query else "") + "#couverture")
 
 

@@ -29,6 +29,13 @@ from workflows.models import Application
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_figures(settings):
+    """Every request computes its figures (the cache is tried on its own below)."""
+    settings.NETWORK_STATUS_CACHE_SECONDS = 0
+
+
 URL = "/reseau/"
 
 
@@ -102,8 +109,8 @@ def test_national_user_sees_the_figures_of_the_whole_network(client, network):
     client.force_login(UserFactory())
     response = client.get(URL)
     assert response.status_code == 200
-    context = response.context
-    total = context["status_total"]
+    f = response.context["f"]
+    total = f.status_total
     assert total.counts == {
         "labelled": 3,
         "upcoming": 1,
@@ -112,18 +119,19 @@ def test_national_user_sees_the_figures_of_the_whole_network(client, network):
         "candidate": 1,
         "under_review": 1,
     }
-    regions = {row.name: row for row in context["status_rows"]}
+    regions = {row.name: row for row in f.status_rows}
     assert regions["Auvergne-Rhône-Alpes"].total == 7
     assert regions["Provence-Alpes-Côte d'Azur"].total == 1
     assert regions["Bretagne"].total == 0  # every région is listed
-    assert context["in_force"] == 3
-    stages = {row.state: row for row in context["stages"]}
+    assert f.in_force == 3
+    stages = {row.state: row for row in f.kinds[0].rows}
     assert (stages["depose"].files, stages["depose"].overdue) == (1, 1)
-    assert [app.pk for app in context["overdue"]] == [network["app"].pk]
-    formats = {row.format: row for row in context["formats"]}
+    assert [item.title for item in f.overdue] == [network["app"].place.name]
+    assert f.overdue[0].url == reverse("workflows:application_detail", args=[network["app"].pk])
+    formats = {row.format: row for row in f.formats}
     assert (formats["fixe"].principal, formats["bus"].antenne) == (2, 1)
     assert formats["itinerante"].principal == 1
-    months = dict(context["months"])
+    months = dict(response.context["months"])
     assert months["janvier 2020"] == 2 and months["juin 2022"] == 1
     assert months["mars 2021"] == 2  # suspended and abrogated since, granted all the same
     html = response.content.decode()
@@ -133,7 +141,7 @@ def test_national_user_sees_the_figures_of_the_whole_network(client, network):
 def test_coverage_counts_the_population_of_the_epci_with_a_place_in_force(client, network):
     client.force_login(UserFactory())
     response = client.get(URL, {"departement": "63"})
-    rows = response.context["coverage_rows"]
+    rows = response.context["f"].coverage_rows
     assert [row.code for row in rows] == ["63"]
     epci = network["clermont"].epci_id
     in_63 = Commune.objects.filter(departement_id="63")
@@ -143,10 +151,10 @@ def test_coverage_counts_the_population_of_the_epci_with_a_place_in_force(client
     assert rows[0].covered == expected_covered
     assert rows[0].epci_covered == 1
     assert rows[0].epci == in_63.exclude(epci=None).values("epci").distinct().count()
-    uncovered = response.context["uncovered"]
+    uncovered = response.context["f"].uncovered
     assert epci not in {e.siren for e in uncovered}
     assert commune("63003").epci_id in {e.siren for e in uncovered}
-    assert response.context["uncovered_total"] == rows[0].epci - 1
+    assert response.context["f"].uncovered_total == rows[0].epci - 1
     assert "Couverture calculée le" in response.content.decode()
 
 
@@ -164,12 +172,12 @@ def test_distance_from_each_commune_centre_to_the_nearest_place_in_force(client,
     assert brest.distance_km is None and brest.nearest_place is None
     client.force_login(UserFactory())
     response = client.get(URL, {"departement": "29"})
-    farthest = response.context["farthest"]
+    farthest = response.context["f"].farthest
     assert farthest[0].distance_km is None
     assert "aucun lieu à moins de 200 km" in response.content.decode()
-    rows = response.context["coverage_rows"]
+    rows = response.context["f"].coverage_rows
     assert rows[0].within == {10: 0, 20: 0, 30: 0} and rows[0].covered == 0
-    near = client.get(URL, {"departement": "63"}).context["coverage_rows"][0]
+    near = client.get(URL, {"departement": "63"}).context["f"].coverage_rows[0]
     assert 0 < near.within[10] <= near.within[20] <= near.within[30] <= near.population
     exported = _csv(
         client.get(reverse("network:export", args=["distances", "csv"]), {"departement": "05"})
@@ -203,8 +211,8 @@ def test_prefecture_sees_its_departement_only(client, network):
     response = client.get(URL)
     assert response.status_code == 200
     assert response.context["area"].departement.code == "63"
-    assert response.context["status_total"].total == 7
-    assert [row.code for row in response.context["status_rows"]] == ["63"]
+    assert response.context["f"].status_total.total == 7
+    assert [row.code for row in response.context["f"].status_rows] == ["63"]
     assert client.get(URL, {"departement": "05"}).status_code == 404
     assert client.get(URL, {"region": "93"}).status_code == 404
     assert client.get(reverse("network:map_data"), {"departement": "05"}).status_code == 404
@@ -233,10 +241,10 @@ def test_national_user_narrows_to_a_region_or_departement_in_the_url(client, net
     client.force_login(UserFactory())
     region = client.get(URL, {"region": "84"})
     assert region.context["area"].region.code == "84"
-    assert "63" in [row.code for row in region.context["status_rows"]]
-    assert region.context["status_total"].total == 7
+    assert "63" in [row.code for row in region.context["f"].status_rows]
+    assert region.context["f"].status_total.total == 7
     dep = client.get(URL, {"departement": "05"})
-    assert dep.context["status_total"].total == 1
+    assert dep.context["f"].status_total.total == 1
     assert client.get(URL, {"departement": "ZZ"}).status_code == 404
     assert client.get(URL, {"region": "<script>"}).status_code == 404
 
@@ -320,3 +328,96 @@ def test_query_count_does_not_grow_with_the_network(client, network, user_factor
     _grow(15)
     refresh_coverage()
     assert count() == small
+
+
+def test_renewal_reviews_formal_notices_and_their_delays(client, network):
+    from workflows.renewal.models import Review, ReviewState
+    from workflows.renewal.services import open_campaign
+
+    today = _today()
+    open_campaign(year=today.year, notify=False)
+    reviews = Review.objects.filter(departement_id="63")
+    assert reviews.count() == 3  # the two labels in force in Clermont-Ferrand, the suspended one
+    noticed = reviews.filter(place__label_status=LabelStatus.LABELLED).order_by("pk")[0]
+    Review.objects.filter(pk=noticed.pk).update(
+        state=ReviewState.NOTICE,
+        stage_deadline=today - datetime.timedelta(days=1),
+        notice_deadline=today - datetime.timedelta(days=1),
+        notice_by=InstructeurFactory(),
+        notice_reasons="Horaires d'ouverture insuffisants.",
+    )
+    client.force_login(InstructeurFactory())
+    f = client.get(URL).context["f"]
+    assert f.status_total.count("under_notice") == 1
+    assert f.status_total.count("labelled") == 1
+    assert f.in_force == 2
+    kinds = {kind.key: kind for kind in f.kinds}
+    rows = {row.state: row for row in kinds["revues"].rows}
+    assert (rows["mise_en_demeure"].files, rows["mise_en_demeure"].overdue) == (1, 1)
+    assert kinds["revues"].files == 3
+    assert {item.kind for item in f.overdue} == {"Candidature", "Revue annuelle"}
+    assert f.overdue_total == 2
+    late = _csv(client.get(reverse("network:export", args=["revues-en-retard", "csv"])))
+    assert len(late) == 2 and late[1][0] == noticed.place.name
+
+
+def test_funding_committed_against_the_envelopes_of_the_year(client, network):
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from labelling.funding.services import commit_to_envelopes, set_envelope
+
+    national = UserFactory()
+    year = _today().year
+    set_envelope(user=national, departement_code="63", year=year, funder_code="fnadt",
+                 amount=Decimal("100000"))  # fmt: skip
+    set_envelope(user=national, departement_code="05", year=year, funder_code="fnadt",
+                 amount=Decimal("50000"))  # fmt: skip
+    with transaction.atomic():
+        commit_to_envelopes(departement_code="63", year=year,
+                            parts=[("fnadt", Decimal("17500.00"))], reference="essai-1",
+                            user=national)  # fmt: skip
+    client.force_login(national)
+    f = client.get(URL).context["f"]
+    assert [(r.code, r.envelope, r.committed) for r in f.funding_rows] == [
+        ("05", Decimal("50000.00"), Decimal("0")),
+        ("63", Decimal("100000.00"), Decimal("17500.00")),
+    ]
+    (total,) = f.funding_totals
+    assert (total.envelope, total.committed, total.left) == (
+        Decimal("150000.00"), Decimal("17500.00"), Decimal("132500.00")
+    )  # fmt: skip
+    assert total.used_label == "11,7 %"
+    client.force_login(InstructeurFactory())
+    page = client.get(URL)
+    assert [r.code for r in page.context["f"].funding_rows] == ["63"]
+    assert "17\u00a0500,00\u00a0€" in page.content.decode()
+    rows = _csv(client.get(reverse("network:export", args=["financement", "csv"])))
+    assert rows[1][:5] == ["Puy-de-Dôme (63)", "État (FNADT)", "100000,00", "17500,00", "82500,00"]
+    # Another year: no envelope yet; a year out of range is this year.
+    assert client.get(URL, {"annee": year - 3}).context["f"].funding_rows == []
+    assert client.get(URL, {"annee": "deux mille"}).context["year"] == year
+
+
+def test_figures_are_kept_a_few_minutes_and_computed_ahead_for_the_nation(
+    client, network, settings
+):
+    from django.core.cache import cache
+
+    from labelling.network_status import Area
+    from workflows.dashboard import figures
+    from workflows.dashboard.tasks import warm_network_status
+
+    settings.NETWORK_STATUS_CACHE_SECONDS = 300
+    cache.delete(figures.cache_key(Area(), _today().year))
+    client.force_login(UserFactory())
+    first = client.get(URL).context["f"]
+    LabelledPlaceFactory(commune=network["clermont"])
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL).context["f"]
+    assert again.status_total.total == first.status_total.total == 8  # kept
+    assert len(queries) <= 5  # session, user, the régions of the filter: no figure computed
+    warm_network_status()
+    assert client.get(URL).context["f"].status_total.total == 9
+    cache.delete(figures.cache_key(Area(), _today().year))
