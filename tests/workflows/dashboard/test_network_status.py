@@ -268,7 +268,6 @@ def test_every_table_exports_to_csv_and_xlsx(client, network):
             )
             assert response.status_code == 200, (name, fmt)
             b"".join(response.streaming_content)
-            response.close()
     rows = _csv(
         client.get(reverse("network:export", args=["statuts", "csv"]), {"departement": "63"})
     )
