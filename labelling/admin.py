@@ -124,3 +124,31 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+class FundingRateShareInline(admin.TabularInline):
+    model = models.FundingRateShare
+    extra = 0
+
+
+@admin.register(models.Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ("code", "short_name", "budget_line", "position")
+
+
+@admin.register(models.FundingRate)
+class FundingRateAdmin(admin.ModelAdmin):
+    """The national users' page (/financements/taux/) checks that the parts make 100 %; here
+    the administrator sees the same rows."""
+
+    list_display = ("year", "amount", "prorata_first_year")
+    inlines = [FundingRateShareInline]
+
+
+@admin.register(models.Envelope)
+class EnvelopeAdmin(admin.ModelAdmin):
+    list_display = ("year", "departement", "funder", "amount")
+    list_filter = ("year", "funder")
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.commitments.exists()

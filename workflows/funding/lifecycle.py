@@ -35,6 +35,17 @@ def has_rate(lifecycle: FundingLifecycle):
     )
 
 
+def label_in_force(lifecycle: FundingLifecycle):
+    """A place suspended or withdrawn since the file opened gets no decision."""
+    place = lifecycle.obj.place
+    return CONDITION(
+        place.label_status == "labelled",
+        f"Ce lieu n'a plus de label en vigueur ({place.get_label_status_display().lower()}) : "
+        "aucune décision de financement ne peut être proposée ni signée ; classez le dossier "
+        "sans suite.",
+    )
+
+
 def has_amount(lifecycle: FundingLifecycle):
     return CONDITION(lifecycle.obj.amount > 0, "Le montant de la subvention est nul.")
 
@@ -119,7 +130,7 @@ class FundingLifecycle(Lifecycle):
             view="funding:propose",
             post=True,
             button="primary",
-            requires=(has_beneficiary, has_amount),
+            requires=(label_in_force, has_beneficiary, has_amount),
             help="L'instructeur propose la décision au signataire.",
         ),
     )
@@ -169,7 +180,7 @@ class FundingLifecycle(Lifecycle):
             view="funding:sign",
             button="primary",
             explain=True,
-            requires=(has_beneficiary, has_amount),
+            requires=(label_in_force, has_beneficiary, has_amount),
             help="Le signataire, qui n'est pas l'auteur de la proposition, signe : le montant est "
             "pris sur l'enveloppe du département, l'arrêté attributif est produit en PDF et les "
             "versements sont prévus (en une fois à la signature, ou en plusieurs).",

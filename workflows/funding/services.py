@@ -124,16 +124,42 @@ def _rate_of_file(file: FundingFile) -> rules.Rate | None:
         return None
 
 
+CAUSE_NAMES = {
+    "labelling": FundingCause.LABELLING,
+    "renewal": FundingCause.RENEWAL,
+    "year": FundingCause.YEAR,
+    "manual": FundingCause.MANUAL,
+}
+
+
+def as_cause(cause) -> FundingCause:
+    """A `FundingCause`, its value (« renouvellement ») or its English name (« renewal »)."""
+    if isinstance(cause, FundingCause):
+        return cause
+    text = str(cause).strip().lower()
+    if text in CAUSE_NAMES:
+        return CAUSE_NAMES[text]
+    if text.upper() in FundingCause.__members__:
+        return FundingCause[text.upper()]
+    try:
+        return FundingCause(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"Unknown funding cause {cause!r}: one of {sorted(CAUSE_NAMES)} or FundingCause"
+        ) from exc
+
+
 def open_funding_file(
     *, place: Place, year: int, cause: str, user: User | None = None
 ) -> FundingFile:
     """Open the funding file of `place` for `year` in the préfecture's queue, with the amount
     the rules propose (pro-rated from the label's date of effect in its first year). Idempotent:
-    the live file of that place and year is returned as it is. A place run by La Poste gets a
+    the live file of that place and year is returned as it is. `cause`: a `FundingCause`, or
+    « labelling », « renewal », « year », « manual ». A place run by La Poste gets a
     file « financé par un autre canal » (no decision). Raises `NotFundable` (an `InvalidInput`)
     for a place not labelled, suspended or withdrawn, or labelled after `year`. A year with no
     rate opens the file without amount: it says so and cannot be proposed until a rate is set."""
-    cause = FundingCause(cause)
+    cause = as_cause(cause)
     existing = FundingFile.objects.filter(place_id=place.pk, year=year).exclude(
         state=FundingState.CLOSED
     )
@@ -486,6 +512,7 @@ def pay(*, user: User, file_id, payment_id, on: datetime.date | None = None) -> 
             comment=f"Versement n° {payment.number} ({payment.part.funder.short_name}) de "
             f"{euros(payment.amount)} payé le {payment.paid_on:%d/%m/%Y}.",
             data={"payment": str(payment.pk)},
+            notify=True,  # the porteur is told of each payment
         )
         run.then("settle")
     return payment

@@ -57,3 +57,14 @@ def notify_funding_entry(entry_id: int) -> bool:
         },
         recipients=list(recipients.values_list("email", flat=True)),
     )
+
+
+@shared_task(**TASK_OPTIONS)
+def open_new_year(year: int | None = None) -> dict:
+    """Each 2 January: the funding files of the year for every fundable place (idempotent)."""
+    from django.utils import timezone
+
+    from workflows.funding.services import open_year
+
+    result = open_year(user=None, year=year or timezone.localdate().year)
+    return {"year": result.year, "opened": result.opened, "other_channel": result.other_channel}

@@ -247,3 +247,45 @@ def test_a_year_without_rate_cannot_be_proposed(instructor):
 def test_another_instructor_of_the_same_prefecture_may_act(file):
     services.propose(user=InstructeurFactory(), file_id=file.pk)
     assert PorteurUserFactory  # the porteur never acts (see test_roles)
+
+
+def test_a_place_suspended_after_opening_gets_no_decision(file, instructor, signataire):
+    from labelling.models import LabelStatus
+
+    services.propose(user=instructor, file_id=file.pk)
+    file.place.label_status = LabelStatus.SUSPENDED
+    file.place.save()
+    with pytest.raises(InvalidInput, match=r"plus de label en vigueur \(label suspendu\)"):
+        services.sign(user=signataire, file_id=file.pk)
+    services.close(user=instructor, file_id=file.pk, reason="Label suspendu.")
+
+
+def test_the_renewal_names_its_cause_in_english_or_french(place):
+    from workflows.funding.models import FundingCause
+
+    file = services.open_funding_file(place=place, year=2022, cause="renewal")
+    assert file.cause == FundingCause.RENEWAL
+    assert services.open_funding_file(place=place, year=2023, cause="renouvellement").cause == (
+        FundingCause.RENEWAL
+    )
+    with pytest.raises(ValueError):
+        services.open_funding_file(place=place, year=2024, cause="whatever")
+
+
+def test_who_is_told(
+    file, instructor, signataire, envelopes, porteur_user, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose(user=instructor, file_id=file.pk)
+    assert [m.to for m in mailoutbox] == [[signataire.email]]
+    assert "à signer" in mailoutbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign(user=signataire, file_id=file.pk, signed_on=datetime.date(2020, 7, 10))
+    assert mailoutbox[-1].to == [porteur_user.email]
+    assert "15\xa0081,97\xa0€" in mailoutbox[-1].body
+    payment = file.payments.first()
+    services.order_payment(user=instructor, file_id=file.pk, payment_id=payment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pay(user=instructor, file_id=file.pk, payment_id=payment.pk)
+    assert mailoutbox[-1].to == [porteur_user.email] and "payé" in mailoutbox[-1].body

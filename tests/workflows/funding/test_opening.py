@@ -104,3 +104,10 @@ def test_opening_a_whole_year_in_bulk(place, instructor):
     assert files[postal.pk].journal.get().action == FundingAction.OTHER_CHANNEL
     # Again: nothing more.
     assert open_year(user=None, year=2021).opened == 0
+
+
+def test_the_yearly_task_opens_the_year(place):
+    from workflows.funding.tasks import open_new_year
+
+    assert open_new_year.delay(2024).get() == {"year": 2024, "opened": 1, "other_channel": 0}
+    assert open_new_year.delay(2024).get()["opened"] == 0
