@@ -22,6 +22,10 @@ def navigation(request: HttpRequest) -> dict:
             items.append({"label": "Dossiers", "url": reverse("workflows:queue")})
         if user.role == Role.OPERATEUR:
             items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
+        if user.is_porteur or user.is_national or user.is_prefecture:
+            items.append({"label": "Revues annuelles", "url": reverse("renewal:list")})
+        if user.is_porteur or user.is_national or user.is_prefecture or user.is_operator:
+            items.append({"label": "Activité", "url": reverse("activity:overview")})
         if user.is_national or user.is_prefecture:
             items.append({"label": "État du réseau", "url": reverse("network:status")})
             items.append({"label": "Rattachements", "url": reverse("onboarding:list")})

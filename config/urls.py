@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("compte/jeton-api/", api_tokens.token_page, name="api_token"),
     path("", include("labelling.urls")),
+    path("", include("labelling.activity.urls")),
     path("", include("workflows.urls")),
     path("", include("workflows.onboarding.urls")),
     path("", include("workflows.funding.urls")),

@@ -22,7 +22,7 @@ from labelling.groups import (
     porteur_group_name,
     prefecture_group_name,
 )
-from labelling.models import OperatorPresence, Place, Presence, User
+from labelling.models import MonthlyActivity, OperatorPresence, Place, Presence, User
 
 # --- places ---------------------------------------------------------------------------------
 
@@ -93,6 +93,69 @@ def is_steward(user: User) -> bool:
 def places_in_scope(user: User, queryset=None):
     """The places the user may see (a queryset; `labelling.selectors` adds what pages need)."""
     return PLACES.scope(user, queryset)
+
+
+# --- activity figures ---------------------------------------------------------------------
+
+# Who reads the monthly figures: the agency all of them, a préfecture those of its
+# département, a porteur those of its places, a partner operator those of its own operator
+# across the places where it is present.
+ACTIVITY = Policy(
+    MonthlyActivity,
+    [
+        Reach("l'agence nationale", who=lambda user: user.is_national),
+        Reach(
+            "la préfecture du département",
+            who=lambda user: user.is_prefecture,
+            match={"place__departement_id": lambda user: user.departement_id},
+        ),
+        Reach(
+            "le porteur du lieu",
+            who=lambda user: user.is_porteur,
+            match={"place__porteur_id": lambda user: user.porteur_id},
+        ),
+        Reach(
+            "l'opérateur partenaire, pour ses propres chiffres",
+            who=lambda user: user.is_operator,
+            match={"operator_id": lambda user: user.operator_id},
+        ),
+    ],
+)
+
+# Who enters or corrects the figures of a place: its porteur, and the préfecture of its
+# département (for a place still waiting for its porteur).
+ACTIVITY_WRITERS = Policy(
+    Place,
+    [
+        Reach(
+            "le porteur du lieu",
+            who=lambda user: user.is_porteur,
+            match={"porteur_id": lambda user: user.porteur_id},
+        ),
+        Reach(
+            "la préfecture du département",
+            who=lambda user: user.is_prefecture,
+            match={"departement_id": lambda user: user.departement_id},
+        ),
+    ],
+)
+
+
+def activity_in_scope(user: User, queryset=None):
+    return ACTIVITY.scope(user, queryset)
+
+
+def may_enter_activity(user: User, place: Place) -> bool:
+    return ACTIVITY_WRITERS.allows(user, place)
+
+
+def activity_places(user: User, queryset=None):
+    """The places whose figures this user may enter."""
+    return ACTIVITY_WRITERS.scope(user, queryset)
+
+
+def sees_activity(user: User) -> bool:
+    return ACTIVITY.q(user) is not None
 
 
 # --- groups ---------------------------------------------------------------------------------

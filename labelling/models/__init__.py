@@ -1,4 +1,5 @@
 from .accounts import Role, User
+from .activity import ActivitySource, ActivityYearClosure, MonthlyActivity
 from .coverage import CommuneCoverage, CoverageRun
 from .funding import Envelope, EnvelopeCommitment, Funder, FundingRate, FundingRateShare
 from .impact import ImpactRun as ImpactRun
@@ -33,6 +34,8 @@ from .territories import (
 
 __all__ = [
     "EPCI",
+    "ActivitySource",
+    "ActivityYearClosure",
     "Agent",
     "Commune",
     "CommuneAlias",
@@ -51,6 +54,7 @@ __all__ = [
     "FundingRate",
     "FundingRateShare",
     "LabelStatus",
+    "MonthlyActivity",
     "OpenDataFile",
     "OpenDataFormat",
     "OpeningInterval",

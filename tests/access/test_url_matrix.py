@@ -255,6 +255,15 @@ PAGES: dict[str, Entry] = {
     "funding:close": on(FUNDING, "préfecture", forbid="national admin"),
     "funding:order": on(PAYMENT, "préfecture", forbid=READERS, method="post"),
     "funding:pay": on(PAYMENT, "préfecture", forbid=READERS, method="post"),
+    # --- activity figures (each role reads its scope; porteurs and préfectures enter them) --
+    "activity:overview": page("porteur préfecture opérateur national admin"),
+    "activity:export": page("porteur préfecture opérateur national admin", fmt="csv"),
+    "activity:import": page("porteur préfecture"),
+    "activity:template": page("porteur préfecture"),
+    "activity:place": on(PLACE, "porteur préfecture opérateur national admin"),
+    "activity:month": on(
+        PLACE, "porteur préfecture", forbid="opérateur national admin", year=2025, month=3
+    ),
     # --- network status (stewards: the agency anywhere, a préfecture in its département) -----
     "network:status": on(AREA, "préfecture national admin"),
     "network:map_data": on(AREA, "préfecture national admin"),

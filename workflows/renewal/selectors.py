@@ -212,7 +212,32 @@ def documents_of(review: Review) -> list[DocumentLink]:
     return links
 
 
-def activity_summary(review: Review):
-    """The year's activity figures of the place and the months without any (filled in by the
-    activity module when installed)."""
-    return None
+@dataclass(frozen=True)
+class ActivitySummary:
+    year: int
+    people: int
+    requests: int
+    months_with_figures: int
+    missing: list[str]
+    url: str
+
+
+def activity_year(review: Review) -> int:
+    """The review of year N confirms the activity of year N - 1 (its twelve months are over)."""
+    return review.year - 1
+
+
+def activity_summary(review: Review) -> ActivitySummary:
+    """The figures of the year the review confirms, and the months without any."""
+    from labelling.activity.selectors import place_year
+
+    year = activity_year(review)
+    data = place_year(place=review.place, year=year, today=today())
+    return ActivitySummary(
+        year=year,
+        people=data.people,
+        requests=data.requests,
+        months_with_figures=data.months_with_figures,
+        missing=data.missing_labels,
+        url=reverse("activity:place", args=[review.place_id]) + f"?annee={year}",
+    )

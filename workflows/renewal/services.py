@@ -379,7 +379,19 @@ def renew(*, user: User, review_id, comment: str = "") -> Review:
         review.decision_comment = (comment or "").strip()
         funding = _open_funding_file(place=place, year=review.year, user=user)
         run.fire(comment=review.decision_comment, data={"financement": funding})
+        _close_activity(review)
     return review
+
+
+def _close_activity(review: Review) -> None:
+    """The figures of the year the review confirmed can no longer be corrected."""
+    from labelling.activity.services import close_year
+
+    close_year(
+        place=review.place,
+        year=selectors.activity_year(review),
+        reason=f"revue annuelle {review.year} décidée ({review.get_state_display().lower()})",
+    )
 
 
 def _open_funding_file(*, place: Place, year: int, user: User) -> str:
@@ -543,6 +555,7 @@ def sign_abrogation(*, user: User, review_id, effective_on: datetime.date | None
             comment=review.abrogation_reasons,
             data={"effet": effective_on.isoformat()},
         )
+        _close_activity(review)
         _request_document(
             review,
             contexts.ArreteRetrait(

@@ -169,6 +169,35 @@ def test_suspended_label_is_restored_by_renewal(client, opened):
     assert places_in_force().filter(pk=opened.place_id).exists()
 
 
+def test_the_review_shows_the_missing_months_and_closes_the_year(client, opened):
+    from labelling.activity.services import ActivityError, save_month
+
+    porteur = porteur_user_of(opened.place)
+    save_month(
+        user=porteur, place=opened.place, month=datetime.date(2025, 1, 1), figures={"caf": (5, 6)}
+    )
+    login(client, porteur)
+    body = client.get(url("detail", opened)).content.decode()
+    assert "Activité de l'année 2025" in body
+    assert "Mois sans chiffres : février 2025, mars 2025" in body
+    services.confirm_unchanged(user=porteur, review_id=opened.pk, activity_confirmed=True)
+    # Figures can be corrected until the review closes…
+    save_month(
+        user=porteur, place=opened.place, month=datetime.date(2025, 2, 1), figures={"caf": (1, 1)}
+    )
+    services.renew(
+        user=InstructeurFactory(departement=opened.place.departement), review_id=opened.pk
+    )
+    # … and no longer after.
+    with pytest.raises(ActivityError, match="ne peuvent plus être corrigés"):
+        save_month(
+            user=porteur,
+            place=opened.place,
+            month=datetime.date(2025, 3, 1),
+            figures={"caf": (1, 1)},
+        )
+
+
 def test_msap_place_is_reviewed_against_france_services(client, frozen):
     place = msap_place()
     services.open_campaign(year=2026, notify=False)
