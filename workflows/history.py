@@ -24,6 +24,7 @@ def connect() -> None:
     from workflows import models
     from workflows.funding import models as funding
     from workflows.onboarding import models as onboarding
+    from workflows.renewal import models as renewal
 
     for model in (
         models.JournalEntry,
@@ -37,5 +38,8 @@ def connect() -> None:
         onboarding.JournalEntry,
         funding.JournalEntry,
         funding.Payment,
+        renewal.JournalEntry,
+        renewal.ReviewMessage,
+        renewal.ReviewDocument,
     ):
         pre_delete.connect(_refuse, sender=model, dispatch_uid=f"history_{model._meta.label}")

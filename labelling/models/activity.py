@@ -15,7 +15,7 @@ class ActivitySource(models.TextChoices):
 
 class MonthlyActivity(models.Model):
     place = models.ForeignKey(
-        "labelling.Place", on_delete=models.CASCADE, related_name="monthly_activity"
+        "labelling.Place", on_delete=models.PROTECT, related_name="monthly_activity"
     )
     month = models.DateField("mois")  # its first day
     operator = models.ForeignKey(
@@ -27,7 +27,7 @@ class MonthlyActivity(models.Model):
         "origine", max_length=10, choices=ActivitySource.choices, default=ActivitySource.FORM
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,7 +54,7 @@ class ActivityYearClosure(models.Model):
     year is decided."""
 
     place = models.ForeignKey(
-        "labelling.Place", on_delete=models.CASCADE, related_name="activity_closures"
+        "labelling.Place", on_delete=models.PROTECT, related_name="activity_closures"
     )
     year = models.PositiveSmallIntegerField("année")
     closed_at = models.DateTimeField(auto_now_add=True)

@@ -22,7 +22,15 @@ from tests.factories import InstructeurFactory, UserFactory
 from tests.workflows import factories as wf
 from workflows import services
 
-PROJECT_APPS = {"labelling", "workflows", "documents", "onboarding", "funding", "config"}
+PROJECT_APPS = {
+    "labelling",
+    "workflows",
+    "documents",
+    "onboarding",
+    "funding",
+    "renewal",
+    "config",
+}
 PROTECT, CASCADE, SET_NULL = "PROTECT", "CASCADE", "SET_NULL"
 
 ON_DELETE = {
@@ -45,6 +53,9 @@ ON_DELETE = {
     "workflows.Message.application": CASCADE,
     "workflows.ApplicationDocument.application": CASCADE,
     "workflows.DeclarationCorrection.application": CASCADE,
+    # The parts of a yearly review (protected by its journal).
+    "renewal.ReviewMessage.review": CASCADE,
+    "renewal.ReviewDocument.review": CASCADE,
     # django-guardian's per-object grants go with their document.
     "documents.DocumentGroupObjectPermission.content_object": CASCADE,
     "documents.DocumentGroupObjectPermission.group": CASCADE,

@@ -77,7 +77,7 @@ class Review(models.Model):
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -186,10 +186,10 @@ class JournalEntry(models.Model):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001, the
     same triggers as the application's journal, `workflows.journal_triggers`)."""
 
-    review = models.ForeignKey(Review, on_delete=models.DO_NOTHING, related_name="journal")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="journal")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -195,3 +195,19 @@ def test_the_mise_en_demeure_deadline_wakes_the_file():
     # Back in the préfecture's queue, with a new instruction deadline.
     assert review.stage_deadline == datetime.date(2026, 5, 1)
     assert settings.CELERY_BEAT_SCHEDULE["renewal-wake-due-notices"]
+
+
+def test_the_journal_of_the_reviews_is_append_only():
+    from django.db import DatabaseError, transaction
+    from django.db.models import ProtectedError
+
+    LabelledPlaceFactory()
+    services.open_campaign(year=2026, notify=False)
+    entry = JournalEntry.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.filter(pk=entry.pk).update(comment="réécrit")
+    review = Review.objects.get()
+    for thing in (entry, review):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            thing.delete()
+    assert JournalEntry.objects.filter(pk=entry.pk, comment="").exists()
