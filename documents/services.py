@@ -331,8 +331,11 @@ def store_supporting_document(
     """Validate the file by its content, then keep it under a random name, read by `audience`.
     A refused file raises ValidationError and nothing of it is kept."""
     validated = validate_upload(uploaded_file=uploaded_file)
-    uploaded_file.seek(0)
-    content = uploaded_file.read()
+    if validated.content is not None:
+        content = validated.content  # re-encoded: what followed the image dropped
+    else:
+        uploaded_file.seek(0)
+        content = uploaded_file.read()
     original_name = os.path.basename(getattr(uploaded_file, "name", "") or "")[:255]
     document = SupportingDocument(
         place=place,

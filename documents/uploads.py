@@ -54,6 +54,9 @@ class ValidatedUpload:
     size: int
     sha256: str
     pages: int | None
+    # The bytes to keep when they differ from those sent (an image re-encoded without what
+    # followed it); None: keep the file as sent.
+    content: bytes | None = None
 
 
 def max_upload_bytes() -> int:
@@ -225,7 +228,9 @@ def _check_pdf(data: bytes, name: str, max_pages: int) -> int:
     return pages
 
 
-def _check_image(data: bytes, name: str, content_type: str) -> None:
+def _check_image(data: bytes, name: str, content_type: str) -> bytes | None:
+    """Check an image decodes entirely; return it re-encoded when data follows its end (else
+    None: the file is kept as sent)."""
     from PIL import Image
 
     label = "JPEG" if content_type == JPEG else "PNG"
@@ -254,24 +259,87 @@ def _check_image(data: bytes, name: str, content_type: str) -> None:
             "Enregistrez-la de nouveau ou scannez le document en PDF.",
             "image_unreadable",
         ) from exc
+    if not _trailing_data(data, content_type):
+        return None
+    if content_type == JPEG and _phone_trailer(data):
+        return _reencoded(data, content_type)
+    raise _refuse(
+        name,
+        "contient des données après la fin de l'image. Enregistrez-la de nouveau puis déposez-la.",
+        "image_trailing_data",
+    )
+
+
+# What phones append to a photo: the short video of a « Motion Photo » / « Photo animée »
+# (an MP4 or QuickTime file, Google and Samsung), Samsung's trailer of extra media.
+_PHONE_TRAILERS = (b"MotionPhoto_Data", b"SEFH", b"SEFT", b"mpvd")
+_VIDEO_BRANDS = re.compile(rb"ftyp(mp4|mp42|isom|iso\d|qt  |heic|avc1|M4V )")
+
+
+def _phone_trailer(data: bytes) -> bool:
+    end = _jpeg_end(data)
+    if end is None:
+        return False
+    trailer = data[end : end + 4096]
+    return bool(_VIDEO_BRANDS.search(trailer)) or any(t in data[end:] for t in _PHONE_TRAILERS)
+
+
+def _trailing_data(data: bytes, content_type: str) -> bool:
+    """Whether bytes follow the end of the image (a phone's « Motion Photo » video, an archive
+    glued behind a picture…)."""
     if content_type == PNG:
         iend = data.rfind(b"IEND")
-        if iend < 0 or data[iend + 8 :].strip(b"\x00"):
-            raise _refuse(
-                name,
-                "contient des données après la fin de l'image. Enregistrez-la de nouveau "
-                "puis déposez-la.",
-                "image_trailing_data",
-            )
-    else:
-        end = data.rfind(b"\xff\xd9")
-        if end < 0 or data[end + 2 :].strip(b"\x00\r\n"):
-            raise _refuse(
-                name,
-                "contient des données après la fin de l'image. Enregistrez-la de nouveau "
-                "puis déposez-la.",
-                "image_trailing_data",
-            )
+        return iend < 0 or bool(data[iend + 8 :].strip(b"\x00"))
+    end = _jpeg_end(data)
+    if end is None:  # a structure we cannot walk: its last end-of-image marker, as before
+        last = data.rfind(b"\xff\xd9")
+        return last < 0 or bool(data[last + 2 :].strip(b"\x00\r\n"))
+    return bool(data[end:].strip(b"\x00\r\n"))
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """The offset just after the first image's end-of-image marker, read segment by segment
+    (a thumbnail inside the EXIF segment has its own markers, skipped with its segment)."""
+    position = 2  # after SOI
+    size = len(data)
+    while position + 4 <= size:
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            return position + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            while position + 1 < size:
+                if data[position] == 0xFF and data[position + 1] not in (0x00, *range(0xD0, 0xD8)):
+                    break
+                position += 1
+    return None
+
+
+def _reencoded(data: bytes, content_type: str) -> bytes:
+    """The decodable image alone, encoded again: what follows it is dropped, and so is its
+    metadata (a phone's position), the orientation applied to the pixels."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        output = io.BytesIO()
+        if content_type == JPEG:
+            if upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            upright.save(output, "JPEG", quality=92, optimize=True)
+        else:
+            upright.save(output, "PNG", optimize=True)
+    return output.getvalue()
 
 
 def validate_upload(
@@ -319,16 +387,20 @@ def validate_upload(
             "unsupported_type",
         )
     pages: int | None = 1
+    content = None
     if content_type == PDF:
         pages = _check_pdf(data, name, max_pages)
     else:
-        _check_image(data, name, content_type)
+        content = _check_image(data, name, content_type)
+        if content is not None:
+            data = content
     return ValidatedUpload(
         content_type=content_type,
         extension=EXTENSIONS[content_type],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         pages=pages,
+        content=content,
     )
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from labelling import text
+from labelling import opening_hours, text
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -65,3 +65,49 @@ class CleanTextModelForm(forms.ModelForm):
         if self.is_bound and self.data:
             self.data = clean_form_data(self, self.data)
         super().full_clean()
+
+
+# --- opening hours, as people write them (the application and the self-check) ----------------
+
+HOURS_HELP = (
+    "Par exemple « 9h-12h, 14h-17h », « de 9h à 12h » ou « 09:00-12:00 13:30-17:00 ». "
+    "Laissez vide (ou écrivez « fermé ») si le lieu est fermé ce jour-là."
+)
+
+
+def hours_field(label: str) -> forms.CharField:
+    """A day's opening hours, as people write them (`labelling.opening_hours`): the same field
+    in the self-check and in the application's hours step."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        help_text=HOURS_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def clean_hours(form: forms.Form, names: list[str]) -> None:
+    """Parse each hours field of `form`; the normalised value is what the form shows back."""
+    for name in names:
+        if name in form.errors:
+            continue
+        try:
+            intervals = opening_hours.parse_day(form.cleaned_data.get(name) or "")
+        except opening_hours.HoursInputError as exc:
+            form.add_error(name, exc.message)
+            continue
+        form.cleaned_data[name] = intervals
+        # Shown back normalised (« 9h-12h » → « 09:00-12:00 »), in both forms alike.
+        show_back(form, name, opening_hours.format_day(intervals))
+
+
+def show_back(form: forms.Form, name: str, value: str) -> None:
+    """Put `value` in the data a bound form shows back for the field `name`."""
+    data = form.data
+    if getattr(data, "_mutable", True) is False:
+        data = data.copy()
+    elif not hasattr(data, "setlist"):
+        data = dict(data)
+    data[form.add_prefix(name)] = value
+    form.data = data

@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 
+from labelling import opening_hours
 from labelling.conformity.criteria import OPERATOR_NAMES
 from labelling.conformity.declaration import WEEKDAYS, today_in_paris
+from labelling.forms import CleanTextForm, clean_hours, hours_field
 
 DAY_NAMES = dict(
     zip(
@@ -17,7 +19,6 @@ DAY_NAMES = dict(
         strict=True,
     )
 )
-HALVES = (("am", "matin"), ("pm", "après-midi"))
 AGENTS = 4
 OPERATORS = tuple(code for code in OPERATOR_NAMES if code != "autre")
 PRESENCE_CHOICES = [
@@ -33,12 +34,6 @@ PREMISES = {
 }
 
 
-def _time(label: str) -> forms.TimeField:
-    return forms.TimeField(
-        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-
-
 def _date(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -47,19 +42,13 @@ def _date(label: str) -> forms.DateField:
     )
 
 
-class SelfCheckForm(forms.Form):
+class SelfCheckForm(CleanTextForm):
     """Every field is optional: an empty answer simply counts as missing."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for day in WEEKDAYS:
-            for half, half_name in HALVES:
-                self.fields[f"{day}_{half}_start"] = _time(
-                    f"{DAY_NAMES[day]} {half_name} : ouverture"
-                )
-                self.fields[f"{day}_{half}_end"] = _time(
-                    f"{DAY_NAMES[day]} {half_name} : fermeture"
-                )
+            self.fields[day] = hours_field(DAY_NAMES[day])
         for n in range(1, AGENTS + 1):
             self.fields[f"agent{n}_fte"] = forms.DecimalField(
                 label=f"Agent {n} : temps de travail en ETP",
@@ -84,13 +73,17 @@ class SelfCheckForm(forms.Form):
             self.fields[flag] = forms.BooleanField(label=label, required=False)
 
     # Groups of bound fields, for the template.
-    def days(self) -> list[tuple[str, list]]:
+    def days(self) -> list:
+        return [self[day] for day in WEEKDAYS]
+
+    def hours_read(self) -> list[tuple[str, str]]:
+        """(day, hours as read) after validation: what the person sees was understood."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return []
         return [
-            (
-                DAY_NAMES[day],
-                [self[f"{day}_{half}_{edge}"] for half, _ in HALVES for edge in ("start", "end")],
-            )
+            (DAY_NAMES[day], opening_hours.describe_day(self.cleaned_data.get(day)))
             for day in WEEKDAYS
+            if isinstance(self.cleaned_data.get(day), list)
         ]
 
     def agents(self) -> list[tuple[int, list]]:
@@ -115,29 +108,13 @@ class SelfCheckForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for day in WEEKDAYS:
-            for half, _ in HALVES:
-                start, end = data.get(f"{day}_{half}_start"), data.get(f"{day}_{half}_end")
-                if start and not end:
-                    self.add_error(f"{day}_{half}_end", "Indiquez l'heure de fermeture.")
-                elif end and not start:
-                    self.add_error(f"{day}_{half}_start", "Indiquez l'heure d'ouverture.")
-                elif start and end and start >= end:
-                    self.add_error(
-                        f"{day}_{half}_end",
-                        f"{start:%H:%M} ≥ {end:%H:%M} : la fermeture doit suivre l'ouverture.",
-                    )
+        clean_hours(self, list(WEEKDAYS))
         return data
 
     def declaration(self) -> dict[str, Any]:
         """The answers as a ``declaration/1`` object (call after ``is_valid()``)."""
         data = self.cleaned_data
-        hours: dict[str, list[list[str]]] = {}
-        for day in WEEKDAYS:
-            for half, _ in HALVES:
-                start, end = data.get(f"{day}_{half}_start"), data.get(f"{day}_{half}_end")
-                if start and end:
-                    hours.setdefault(day, []).append([f"{start:%H:%M}", f"{end:%H:%M}"])
+        hours = {day: data[day] for day in WEEKDAYS if data.get(day)}
         agents = []
         for n in range(1, AGENTS + 1):
             fte = data.get(f"agent{n}_fte")

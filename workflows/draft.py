@@ -6,6 +6,8 @@ import copy
 import datetime
 from dataclasses import dataclass
 
+from labelling import opening_hours
+
 DAYS: list[tuple[str, str]] = [
     ("mo", "Lundi"),
     ("tu", "Mardi"),
@@ -105,27 +107,13 @@ def set_path(declaration: dict, path: str, value) -> dict:
 
 
 def format_intervals(intervals: list) -> str:
-    return ", ".join(f"{start}-{end}" for start, end in intervals or [])
+    return opening_hours.format_day(intervals)
 
 
 def parse_intervals(text: str) -> list[list[str]]:
-    """'09:00-12:00, 13:30-17:00' → [['09:00', '12:00'], ['13:30', '17:00']]; raises ValueError
+    """Hours as people write them (`labelling.opening_hours.parse_day`); raises ValueError
     with a French message."""
-    import re
-
-    intervals = []
-    for chunk in [c.strip() for c in re.split(r"[,;/]", text or "") if c.strip()]:
-        match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})", chunk)
-        if not match:
-            raise ValueError(f"« {chunk} » n'est pas une plage au format 09:00-12:00.")
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        start, end = h1 * 60 + m1, h2 * 60 + m2
-        if h1 > 23 or m1 > 59 or m2 > 59 or end > 1440 or (h2 == 24 and m2):
-            raise ValueError(f"« {chunk} » contient une heure qui n'existe pas.")
-        if start >= end:
-            raise ValueError(f"« {chunk} » : le début doit précéder la fin.")
-        intervals.append([f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"])
-    return intervals
+    return opening_hours.parse_day(text)
 
 
 PRESENCE_LABELS = {"on_site": "sur place", "remote": "à distance", "none": "absent"}

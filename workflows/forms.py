@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from labelling import territories
-from labelling.forms import CleanTextForm
+from labelling.forms import CleanTextForm, clean_hours, hours_field
 from labelling.models import Operator, PorteurKind, Role, User
 from labelling.models.network import Presence
 from labelling.validators import normalize_siret, validate_siret
@@ -116,15 +116,13 @@ class PlaceStepForm(StepForm):
 
 
 class HoursStepForm(StepForm):
+    """One field a day, as people write hours (`labelling.opening_hours`): the same field, the
+    same messages and the same normalised value as the public self-check."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, label in draft.DAYS:
-            self.fields[code] = forms.CharField(
-                label=label,
-                required=False,
-                help_text="Plages séparées par des virgules, par exemple 09:00-12:00, 13:30-17:00. "
-                "Laissez vide si le lieu est fermé.",
-            )
+            self.fields[code] = hours_field(label)
 
     @classmethod
     def initial_from(cls, declaration: dict) -> dict:
@@ -133,11 +131,7 @@ class HoursStepForm(StepForm):
 
     def clean(self):
         cleaned = super().clean()
-        for code, _ in draft.DAYS:
-            try:
-                cleaned[code] = draft.parse_intervals(cleaned.get(code) or "")
-            except ValueError as exc:
-                self.add_error(code, str(exc))
+        clean_hours(self, [code for code, _ in draft.DAYS])
         return cleaned
 
     def to_data(self) -> dict:

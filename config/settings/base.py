@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.errors.CleanQueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     # 401/403/404 on a page or an endpoint: who (account number), what, when (config/access_log.py).
     "config.access_log.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.errors.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into config.auth.lockout_response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -95,6 +97,15 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # SQLite file by default (make run); PostgreSQL in CI and production (DATABASE_URL).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database takes one writer at a time. A transaction that starts as a reader
+    # and then writes cannot wait for the lock (« database is locked » at once, e.g. three
+    # people signing together): every transaction takes the write lock when it begins
+    # (IMMEDIATE) and waits up to SQLITE_TIMEOUT seconds for it. Beyond that the person is
+    # asked to retry, nothing written (config.errors.DatabaseBusyMiddleware).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": env.int("SQLITE_TIMEOUT", default=20), "transaction_mode": "IMMEDIATE"}
+    )
 # Seconds a database connection is kept between requests (0: one per request).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -293,3 +293,70 @@ def test_api_errors_outside_views_answer_json(client):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert client.get("/nulle-part/")["Content-Type"].startswith("text/html")
+
+
+# --- 7. phone photos ---------------------------------------------------------------------------
+
+
+def _photo(**kwargs) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken with the phone turned: the pixels must be turned when re-encoded
+    Image.new("RGB", (64, 32), (200, 30, 30)).save(buffer, "JPEG", exif=exif.tobytes(), **kwargs)
+    return buffer.getvalue()
+
+
+def _mp4() -> bytes:
+    box = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+    return box + b"\x00\x00\x00\x08free" + b"\x00\x00\x10\x00mdat" + bytes(range(256)) * 16
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        _mp4(),  # Google « Motion Photo »
+        b"MotionPhoto_Data" + _mp4(),  # Samsung « Photo animée »
+        _mp4()[:4] + b"\xff\xd9" + _mp4(),  # the video holds an end-of-image marker itself
+    ],
+)
+def test_a_motion_photo_keeps_its_image_reencoded(client, trailer):
+    from PIL import Image
+
+    from documents.models import SupportingDocument
+
+    app = wf.drafted()
+    client.force_login(app.created_by)
+    sent = _photo() + trailer
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("workflows:draft_upload", args=[app.pk]),
+        {
+            "piece-title": "Photo de la façade",
+            "piece-file": SimpleUploadedFile("PXL_20261129.MP.jpg", sent, "image/jpeg"),
+        },
+    )
+    assert response.status_code == 302
+    piece = SupportingDocument.objects.get(title="Photo de la façade")
+    with piece.file.open("rb") as handle:
+        stored = handle.read()
+    assert stored != sent and b"ftyp" not in stored and b"MotionPhoto" not in stored
+    assert piece.size == len(stored) and piece.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (32, 64)  # turned upright
+        assert not image.getexif()
+
+
+def test_other_data_after_an_image_is_still_refused():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.uploads import validate_upload
+
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(uploaded_file=SimpleUploadedFile("p.jpg", _photo() + b"PK\x03\x04zip"))
+    assert caught.value.code == "image_trailing_data"
+    plain = validate_upload(uploaded_file=SimpleUploadedFile("p.jpg", _photo(progressive=True)))
+    assert plain.content is None

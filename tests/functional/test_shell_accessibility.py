@@ -80,7 +80,7 @@ def test_the_public_self_check_updates_live_under_the_content_security_policy(li
     page.goto(f"{live_server.url}/verifier-mon-lieu/")
     assert page.locator("html").get_attribute("data-fr-js") == "true"
     before = page.locator("#selfcheck-results").inner_text()
-    page.locator("input[type=time]").first.fill("08:30")
+    page.locator("#id_mo").fill("8h30-12h")
     page.wait_for_function(
         "before => document.getElementById('selfcheck-results').innerText !== before", arg=before
     )

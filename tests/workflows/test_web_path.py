@@ -224,7 +224,7 @@ def test_forms_keep_what_was_typed_and_link_errors(client):
     assert response.status_code == 200
     assert 'value="18:00-12:00"' in page
     assert 'aria-describedby="id_tu-messages"' in page
-    assert "le début doit précéder la fin" in page
+    assert "l&#x27;heure de fin doit suivre l&#x27;heure de début" in page
 
 
 def test_unknown_commune_is_an_error_on_its_field(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,11 @@ def start_application(*, user: User, place_id=None) -> Application:
     declaration = draft.empty_declaration(porteur=user.porteur)
     if place_id:
         place = (
-            selectors.candidate_places_without_application(user=user).filter(pk=place_id).first()
+            None
+            if not _is_uuid(place_id)
+            else selectors.candidate_places_without_application(user=user)
+            .filter(pk=place_id)
+            .first()
         )
         if place is None:
             raise InvalidInput(
@@ -54,6 +59,14 @@ def start_application(*, user: User, place_id=None) -> Application:
     )
     journal(app, user=user, action=Action.CREATE)
     return app
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _place_from_step(app: Application, data: dict) -> None:
