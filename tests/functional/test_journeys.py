@@ -24,7 +24,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.factories import InstructeurFactory, UserFactory, commune
+from tests.factories import InstructeurFactory, SignataireFactory, UserFactory, commune
 from tests.workflows import factories as wf
 from tests.workflows.onboarding.test_onboarding import NEW_SIRET
 from workflows.models import Application, State
@@ -148,9 +148,11 @@ def press_enter_and_wait(page) -> None:
 
 
 def pdf_text(path: str) -> str:
-    return subprocess.run(
+    """The text of a PDF, typographic apostrophes and spaces read as plain ones."""
+    text = subprocess.run(
         ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
     ).stdout
+    return text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def save_and_continue(page):
@@ -448,3 +450,131 @@ def test_journey_4_network_status_by_region_and_the_nearest_place_from_a_postcod
     assert page.get_by_role("heading", level=1).inner_text() == "France services de Thiers"
     assert "63300" in page.content()
     visitor.close()
+
+
+# --- journey 2: the préfecture instructs, the signataire signs, the funding follows -----------
+
+
+def test_journey_2_instruction_signature_arrete_verified_and_funding_signed(live_server, browser):
+    from decimal import Decimal
+
+    from labelling.funding import services as rule_services
+
+    national = UserFactory(email="financement@anct.gouv.fr")
+    instructor = InstructeurFactory(email="instructeur@puy-de-dome.gouv.fr")
+    signataire = SignataireFactory(email="prefet@puy-de-dome.gouv.fr")
+    for funder in ("fnadt", "fonds_national_fs"):
+        rule_services.set_envelope(
+            user=national,
+            departement_code="63",
+            year=2027,
+            funder_code=funder,
+            amount=Decimal("100000"),
+        )
+    app = wf.submitted()
+    detail = f"{live_server.url}/dossiers/{app.pk}/"
+
+    # --- the instructor finds the file in the queue, instructs it, collects the conventions
+    #     and proposes the label
+    agent = Visit(browser, live_server, "j2")
+    page = agent.sign_in(instructor.email)
+    page.get_by_role("link", name="Dossiers", exact=True).click()
+    page = agent.check("file")
+    page.get_by_role("link", name=app.reference).click()
+    page = agent.check("dossier-depose")
+    page.get_by_role("link", name="Vérifier la complétude").click()
+    page = agent.check()
+    page.get_by_label("Le dossier est-il complet ?").select_option("complet")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(detail)
+    page.get_by_role("link", name="Apprécier les critères").click()
+    page = agent.check("criteres")
+    page.get_by_role("button", name="Enregistrer et terminer l'instruction des critères").click()
+    page.wait_for_url(detail)
+    page.get_by_role("button", name="Clore la consultation").click()
+    page.wait_for_url(detail)
+    for tracking in app.convention_trackings.select_related("operator"):
+        page.goto(f"{detail}conventions/{tracking.operator_id}/etat/")
+        page.get_by_label("Nouvel état").select_option("national")
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_url(re.compile(r".*#conventions$"))
+    agent.check("conventions")
+    page.get_by_role("button", name="Terminer l'étape des conventions").click()
+    page.wait_for_url(detail)
+    page.get_by_role("link", name="Rédiger la proposition").click()
+    page = agent.check("proposition")
+    page.get_by_label("Proposition").select_option("label")
+    page.get_by_label("Motifs").fill("Le lieu remplit le cahier des charges.")
+    page.get_by_label("Date d'effet proposée (si labellisation)").fill("2027-01-01")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(detail)
+    agent.check()
+    assert Application.objects.get().state == State.DECISION
+
+    # --- the signataire signs; the arrêté is downloaded and read back
+    prefet = Visit(browser, live_server, "j2")
+    page = prefet.sign_in(signataire.email)
+    page.goto(detail)
+    page = prefet.check()
+    page.get_by_role("link", name="Signer la décision").click()
+    page = prefet.check("signature")
+    page.get_by_role("button", name="Signer").click()
+    page.wait_for_url(detail)
+    page = prefet.check("dossier-labellise")
+    assert "Labellisé" in page.content()
+    with page.expect_download() as download_info:
+        page.locator("#documents").get_by_role("link", name=re.compile("^Arrêté")).first.click()
+    arrete = ARTIFACTS / "j2-arrete.pdf"
+    download_info.value.save_as(arrete)
+    text = pdf_text(str(arrete))
+    assert "France Services d'Ambert" in text
+    assert "janvier 2027" in text  # the date of effect
+    code = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text).group(0)
+
+    # --- anyone verifies it: the code typed with the keyboard alone, then the file compared
+    checker = Visit(browser, live_server, "j2")
+    page = checker.goto("/verifier/")
+    type_in(page, "#id_code", code.lower().replace("-", " "))  # as read aloud
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page = checker.check("verification")
+    assert page.get_by_role("heading", level=1).inner_text() == "Document authentique"
+    page.locator("input[type=file]").set_input_files(str(arrete))
+    page.get_by_role("button", name="Comparer", exact=True).click()
+    page = checker.check()
+    assert "Le fichier est identique au document original." in page.content()
+    checker.close()
+
+    # --- the funding decision of the year of effect: proposed by the instructor…
+    page = agent.goto("/financements/?annee=2027")
+    page.locator("tr", has_text="France Services d'Ambert").get_by_role("link").first.click()
+    page = agent.check("financement")
+    funding_url = page.url
+    page.get_by_role("link", name="Proposer à la signature").or_(
+        page.get_by_role("button", name="Proposer à la signature")
+    ).first.click()
+    page.wait_for_load_state()
+    if page.url != funding_url:  # a confirmation page
+        page = agent.check()
+        page.get_by_role("button", name=re.compile("Proposer|Valider")).first.click()
+        page.wait_for_url(funding_url)
+    agent.check()
+    agent.close()
+
+    # --- …and signed by the signataire; the decision is read back
+    page = prefet.goto(funding_url.removeprefix(live_server.url))
+    page.get_by_role("link", name="Signer la décision").or_(
+        page.get_by_role("button", name="Signer la décision")
+    ).first.click()
+    page = prefet.check("financement-signature")
+    page.get_by_role("button", name=re.compile("^Signer")).first.click()
+    page.wait_for_url(funding_url)
+    page = prefet.check("financement-signe")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Arrêté attributif de subvention (PDF)").click()
+    decision = ARTIFACTS / "j2-decision-financement.pdf"
+    download_info.value.save_as(decision)
+    text = pdf_text(str(decision))
+    assert "au titre de l'année 2027" in text
+    assert re.search(r"\d[\d ]*,\d\d €", text)  # amounts in French
+    prefet.close()
