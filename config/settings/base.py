@@ -320,6 +320,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+from celery.schedules import crontab  # noqa: E402
+
 from workflows.schedule import BEAT_SCHEDULE as WORKFLOWS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(WORKFLOWS_BEAT_SCHEDULE)
@@ -333,6 +335,18 @@ CELERY_BEAT_SCHEDULE.update(RENEWAL_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
     "task": "documents.requeue_stale_documents",
     "schedule": 600,
+}
+
+# Housekeeping (config/tasks.py): stored files that no row references, older than
+# ORPHAN_FILE_GRACE_HOURS, deleted every night (config/files.py); forms' one-time keys purged.
+ORPHAN_FILE_GRACE_HOURS = env.float("ORPHAN_FILE_GRACE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["config-sweep-orphan-files"] = {
+    "task": "config.sweep_orphan_files",
+    "schedule": crontab(hour=3, minute=15),
+}
+CELERY_BEAT_SCHEDULE["config-purge-submitted-forms"] = {
+    "task": "config.purge_submitted_forms",
+    "schedule": crontab(hour=3, minute=30),
 }
 
 # Stage deadlines in calendar days, by stage (JSON, e.g. {"completeness": 15}); the stages not
