@@ -95,6 +95,7 @@ class Command(BaseCommand):
             accounts = self._seed_users()
             self._seed_applications()
             self._seed_funding()
+            self._seed_reviews()
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes : {len(places)} lieux.")
         )
@@ -309,6 +310,50 @@ class Command(BaseCommand):
         proposal = files.filter(year=2026).order_by("place__name").first()
         if proposal is not None:
             funding.propose(user=instructor, file_id=proposal.pk)
+
+
+    def _seed_reviews(self) -> None:
+        """The year's renewal campaign (idempotent), last year's monthly figures of the
+        Puy-de-Dôme's places (one month left empty), and one review already submitted."""
+        from labelling.models import MonthlyActivity
+        from workflows.deadlines import today
+        from workflows.renewal import services as renewal
+        from workflows.renewal.models import Review, ReviewState
+
+        year = today().year
+        renewal.open_campaign(year=year, notify=False)
+        places = Place.objects.filter(departement_id="63", label_status=LabelStatus.LABELLED)
+        if not MonthlyActivity.objects.filter(place__in=places).exists():
+            rows = []
+            for n, place in enumerate(places.order_by("id_fs")):
+                codes = list(
+                    place.presences.exclude(presence=Presence.NONE).values_list(
+                        "operator_id", flat=True
+                    )
+                )[:5]
+                for month in range(1, 13):
+                    if month == 1 + n % 12:
+                        continue  # a month without figures, shown in the review
+                    for i, code in enumerate(codes):
+                        people = 20 + (n * 7 + month * 3 + i * 11) % 60
+                        rows.append(
+                            MonthlyActivity(
+                                place=place,
+                                month=datetime.date(year - 1, month, 1),
+                                operator_id=code,
+                                people_helped=people,
+                                requests=people + (month + i) % 15,
+                            )
+                        )
+            MonthlyActivity.objects.bulk_create(rows, batch_size=1000)
+        porteur = User.objects.get(email="porteur-63@estampille.test")
+        review = (
+            Review.objects.filter(year=year, place__porteur_id=porteur.porteur_id)
+            .order_by("place__name")
+            .first()
+        )
+        if review is not None and review.state == ReviewState.OPEN:
+            renewal.confirm_unchanged(user=porteur, review_id=review.pk, activity_confirmed=True)
 
 
 def _demo_steps(name: str, insee_code: str, porteur: Porteur) -> dict:
