@@ -311,7 +311,6 @@ class Command(BaseCommand):
         if proposal is not None:
             funding.propose(user=instructor, file_id=proposal.pk)
 
-
     def _seed_reviews(self) -> None:
         """The year's renewal campaign (idempotent), last year's monthly figures of the
         Puy-de-Dôme's places (one month left empty), and one review already submitted."""
