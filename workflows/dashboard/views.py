@@ -109,6 +109,12 @@ def network(request: HttpRequest) -> HttpResponse:
             else [],
             "f": figures,
             "cache_minutes": max(1, network_figures.seconds() // 60),
+            # The rendered sections are kept with the figures: same area and year, same time.
+            "cache_seconds": network_figures.seconds(),
+            "fragment_key": (
+                f"{network_figures.cache_key(area, year)}:{figures.computed_at.timestamp()}:"
+                f"{int(user.is_national)}"
+            ),
             "statuses": ns.STATUSES,
             "status_first": status_first,
             "months": [(month_label(m), n) for m, n in figures.months],

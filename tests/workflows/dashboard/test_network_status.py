@@ -420,3 +420,23 @@ def test_figures_are_kept_a_few_minutes_and_computed_ahead_for_the_nation(
     warm_network_status()
     assert client.get(URL).context["f"].status_total.total == 9
     cache.delete(figures.cache_key(Area(), _today().year))
+
+
+def test_the_rendered_figures_are_kept_with_them_but_not_the_forms(client, network, settings):
+    from django.core.cache import cache
+
+    from labelling.network_status import Area
+    from workflows.dashboard import figures
+
+    settings.NETWORK_STATUS_CACHE_SECONDS = 300
+    area = Area(departement=Departement.objects.get(pk="63"))
+    cache.delete(figures.cache_key(area, _today().year))
+    client.force_login(UserFactory())
+    national = client.get(URL, {"departement": "63"}).content.decode()
+    assert "Recalculer la couverture maintenant" in national
+    assert "ou dès maintenant avec le bouton" not in national  # computed: no such alert
+    client.force_login(InstructeurFactory())
+    prefecture = client.get(URL).content.decode()
+    assert "Recalculer la couverture maintenant" not in prefecture
+    assert 'name="csrfmiddlewaretoken"' not in prefecture.split('id="couverture"')[1]
+    cache.delete(figures.cache_key(area, _today().year))
