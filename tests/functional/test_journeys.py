@@ -7,7 +7,9 @@ Screenshots of the key pages go to tests/artifacts/ (ignored by git).
 1. a future porteur: self-check, invitation, account, a draft over two sessions, upload,
    submission, answer to a request for more, acknowledgement downloaded and read back;
 2. the préfecture: the file found in the queue, instructed, conventions, proposal; the
-   signataire signs; the arrêté downloaded, read back and verified;
+   signataire signs; the arrêté downloaded, read back and verified; the funding decision of
+   the year of effect proposed and signed;
+3. a porteur answers its yearly renewal review; the instructor renews the label;
 4. a national user: the network status filtered by région, a table exported, the map; an
    anonymous visitor finds the nearest place from a postcode and opens its page.
 """
@@ -578,3 +580,75 @@ def test_journey_2_instruction_signature_arrete_verified_and_funding_signed(live
     assert "au titre de l'année 2027" in text
     assert re.search(r"\d[\d ]*,\d\d €", text)  # amounts in French
     prefet.close()
+
+
+# --- journey 3: the yearly renewal review ------------------------------------------------------
+
+
+def test_journey_3_the_porteur_answers_its_yearly_review_and_the_label_is_renewed(
+    live_server, browser, settings
+):
+    from tests.workflows.renewal.helpers import conform_place, porteur_user_of
+    from workflows.renewal import services as renewal
+    from workflows.renewal.models import Review, ReviewState
+
+    settings.SITE_URL = live_server.url  # the links of the e-mails
+    place = conform_place(name="France Services de Cunlhat", commune=commune("63125"))
+    porteur = porteur_user_of(place)
+    porteur.set_password(PASSWORD)
+    porteur.save()
+    instructor = InstructeurFactory(email="instructeur@puy-de-dome.gouv.fr")
+    today = datetime.date.today()
+    renewal.open_campaign(year=today.year)
+    review = Review.objects.get(place=place)
+    link = re.search(r"https?://\S+/revues/[0-9a-f-]+/", mail.outbox[-1].body).group(0)
+
+    # --- the porteur follows the e-mail's link, updates the hours and submits the review
+    visit = Visit(browser, live_server, "j3")
+    visit.sign_in(porteur.email)
+    page = visit.page
+    page.goto(link)
+    page = visit.check("revue")
+    page.get_by_role("link", name=re.compile("^Horaires")).first.click()
+    page = visit.check("revue-horaires")
+    page.get_by_label(re.compile("^Mercredi")).fill("09:00-12:00, 13:30-18:00")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_url(link + "#declaration")
+    page = visit.check()
+    page.get_by_role("link", name="Déposer la revue").click()
+    page = visit.check("revue-depot")
+    # With the keyboard alone: first without confirming the activity (the error is announced),
+    # then confirmed.
+    focus_by_tab(page, "#content form[method=post] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page = visit.check("revue-depot-erreur")
+    assert page.title().startswith("Erreur — ")
+    assert page.evaluate("() => document.activeElement.hasAttribute('data-error-summary')")
+    focus_by_tab(page, "#id_activity_confirmed")
+    page.keyboard.press("Space")
+    focus_by_tab(page, "#content form[method=post] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page = visit.check("revue-deposee")
+    review.refresh_from_db()
+    assert review.state == ReviewState.SUBMITTED
+    visit.close()
+
+    # --- the instructor finds it among the reviews and renews the label
+    agent = Visit(browser, live_server, "j3")
+    page = agent.sign_in(instructor.email)
+    page.get_by_role("link", name="Revues annuelles", exact=True).click()
+    page = agent.check("revues")
+    page.locator("tr", has_text="France Services de Cunlhat").get_by_role("link").first.click()
+    page = agent.check()
+    page.get_by_role("link", name="Renouveler le label").click()
+    page = agent.check()
+    page.get_by_label("Commentaire (facultatif)").fill("Horaires élargis le mercredi : merci.")
+    page.get_by_role("button", name="Renouveler le label").click()
+    page.wait_for_url(re.compile(re.escape(link)))
+    page = agent.check("revue-renouvelee")
+    review.refresh_from_db()
+    assert review.state == ReviewState.RENEWED
+    assert place.opening_intervals.filter(weekday=2, end_minute=18 * 60).exists()
+    agent.close()
