@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from documents.models import Document, DocumentBatch, SupportingDocument
+from documents.models import (
+    Document,
+    DocumentBatch,
+    Prefecture,
+    SignatureDelegation,
+    SupportingDocument,
+)
 
 
 @admin.register(Document)
@@ -34,3 +40,30 @@ class DocumentBatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "total", "requested_by", "created_at")
     readonly_fields = ("title", "total", "requested_by", "created_at")
     exclude = ("documents",)
+
+
+class SignatureDelegationInline(admin.TabularInline):
+    model = SignatureDelegation
+    extra = 0
+    raw_id_fields = ("delegate",)
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(admin.ModelAdmin):
+    list_display = ("departement", "prefet_name", "service", "phone", "email")
+    raw_id_fields = ("prefet_user",)
+    inlines = [SignatureDelegationInline]
+
+
+@admin.register(SignatureDelegation)
+class SignatureDelegationAdmin(admin.ModelAdmin):
+    list_display = (
+        "arrete_number",
+        "arrete_date",
+        "delegate",
+        "prefecture",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("prefecture",)
+    raw_id_fields = ("delegate",)

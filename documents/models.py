@@ -213,3 +213,85 @@ class SupportingDocumentGroupObjectPermission(GroupObjectPermissionBase):
     """Who reads a supporting document: one row per group of its audience."""
 
     content_object = models.ForeignKey(SupportingDocument, on_delete=models.CASCADE)
+
+
+class Prefecture(models.Model):
+    """What a préfecture's documents say of it: who the préfet is and by which decree, the
+    service that instructs, where and how to reach it. One per département; the documents freeze
+    these details when they are asked for (`documents.signatories`)."""
+
+    departement = models.OneToOneField(
+        "labelling.Departement", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    prefet_name = models.CharField("nom du préfet", max_length=200)
+    prefet_feminine = models.BooleanField("le préfet est une préfète", default=False)
+    prefet_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="compte du préfet",
+        help_text="Le préfet signe lui-même, sans délégation, avec ce compte.",
+    )
+    appointment_decree = models.CharField(
+        "décret de nomination",
+        max_length=300,
+        help_text="Tel qu'il est visé : « le décret du 20 juillet 2023 portant nomination de "
+        "M. … en qualité de préfet du Puy-de-Dôme ».",
+    )
+    secretary_general_feminine = models.BooleanField(
+        "le secrétaire général est une secrétaire générale", default=False
+    )
+    service = models.CharField(
+        "service instructeur",
+        max_length=200,
+        default="Direction de la citoyenneté et de la légalité",
+    )
+    address = models.CharField("adresse postale du service", max_length=300)
+    phone = models.CharField("téléphone du service", max_length=30)
+    email = models.EmailField("courriel du service")
+
+    class Meta:
+        verbose_name = "préfecture"
+        verbose_name_plural = "préfectures"
+
+    def __str__(self) -> str:
+        return f"Préfecture ({self.departement_id})"
+
+
+class SignatureDelegation(models.Model):
+    """An arrêté by which the préfet delegates the signature of the label's decisions: without
+    one in force, nobody signs « par délégation »."""
+
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.CASCADE, related_name="delegations")
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signature_delegations",
+        verbose_name="délégataire",
+    )
+    delegate_title = models.CharField(
+        "qualité du délégataire",
+        max_length=200,
+        help_text="Telle qu'elle suit « Pour le préfet et par délégation, » : « la secrétaire "
+        "générale de la préfecture ».",
+    )
+    arrete_number = models.CharField("numéro de l'arrêté de délégation", max_length=60)
+    arrete_date = models.DateField("date de l'arrêté de délégation")
+    valid_from = models.DateField("en vigueur du")
+    valid_until = models.DateField("jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "délégation de signature"
+        verbose_name_plural = "délégations de signature"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="delegation_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Arrêté n° {self.arrete_number} ({self.delegate})"

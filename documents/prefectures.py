@@ -147,3 +147,80 @@ def prefecture_info(code: str, fallback_name: str = "") -> PrefectureInfo:
         if tribunal_seat
         else GENERIC_TRIBUNAL,
     }
+
+
+# Demonstration details of the two demo préfectures (seed_demo, render_samples, tests): the
+# postal addresses and switchboards are the préfectures' public ones; names, decrees, delegation
+# numbers and e-mail addresses are invented for the demonstration.
+DEMO_PREFECTURES: dict[str, dict] = {
+    "63": {
+        "prefet_name": "Pierre Lambert",
+        "prefet_feminine": False,
+        "appointment_decree": "le décret du 12 juin 2025 portant nomination de M. Pierre Lambert "
+        "en qualité de préfet du Puy-de-Dôme",
+        "secretary_general_feminine": True,
+        "service": "Direction de la citoyenneté et de la légalité — bureau France Services",
+        "address": "18 boulevard Desaix, 63033 Clermont-Ferrand Cedex 1",
+        "phone": "04 73 98 63 63",
+        "email": "pref-france-services@puy-de-dome.gouv.fr",
+        "delegate_title": "la secrétaire générale de la préfecture",
+        "arrete_number": "63-2025-07-01-00012",
+        "arrete_date": "2025-07-01",
+    },
+    "05": {
+        "prefet_name": "Hélène Marchal",
+        "prefet_feminine": True,
+        "appointment_decree": "le décret du 3 mars 2025 portant nomination de Mme Hélène Marchal "
+        "en qualité de préfète des Hautes-Alpes",
+        "secretary_general_feminine": False,
+        "service": "Direction de la citoyenneté et de la légalité — pôle France Services",
+        "address": "28 rue Saint-Arey, 05011 Gap Cedex",
+        "phone": "04 92 40 48 00",
+        "email": "pref-france-services@hautes-alpes.gouv.fr",
+        "delegate_title": "le secrétaire général de la préfecture",
+        "arrete_number": "05-2025-03-17-00007",
+        "arrete_date": "2025-03-17",
+    },
+}
+
+
+def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None):
+    """The demo préfecture `code` (63 or 05) with a delegation of signature for each of
+    `delegates` (users), created once: for seed_demo and the tests' signataires."""
+    import datetime
+
+    from documents.models import Prefecture, SignatureDelegation
+
+    data = DEMO_PREFECTURES.get(code)
+    if data is None:
+        data = {
+            **DEMO_PREFECTURES["63"],
+            "prefet_name": "Préfet de démonstration",
+            "appointment_decree": f"le décret portant nomination du préfet {prefecture_info(code)['of_name']}",
+            "address": f"Préfecture {prefecture_info(code)['of_name']}",
+            "arrete_number": f"{code}-2025-01-02-00001",
+            "arrete_date": "2025-01-02",
+        }
+    fields = (
+        "prefet_name", "prefet_feminine", "appointment_decree", "secretary_general_feminine",
+        "service", "address", "phone", "email",
+    )  # fmt: skip
+    prefecture, _ = Prefecture.objects.get_or_create(
+        departement_id=code, defaults={field: data[field] for field in fields}
+    )
+    if prefet_user is not None and prefecture.prefet_user_id is None:
+        prefecture.prefet_user = prefet_user
+        prefecture.save(update_fields=["prefet_user"])
+    signed_on = datetime.date.fromisoformat(data["arrete_date"])
+    for user in delegates:
+        SignatureDelegation.objects.get_or_create(
+            prefecture=prefecture,
+            delegate=user,
+            defaults={
+                "delegate_title": data["delegate_title"],
+                "arrete_number": data["arrete_number"],
+                "arrete_date": signed_on,
+                "valid_from": signed_on,
+            },
+        )
+    return prefecture

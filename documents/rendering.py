@@ -41,7 +41,7 @@ REFERENCE_PREFIX = {
 }
 
 DECISION_QUALITY = "Pour le préfet et par délégation,\nle secrétaire général de la préfecture"
-SERVICE_QUALITY = "Pour le préfet et par délégation,\nle service instructeur"
+SERVICE_QUALITY = "Le service instructeur"
 DEFAULT_SERVICE = "Direction de la citoyenneté et de la légalité"
 
 

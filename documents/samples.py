@@ -96,6 +96,40 @@ def review_lines() -> tuple[c.ReviewLine, ...]:
     return tuple(lines)
 
 
+def demo_prefecture(departement: str) -> c.Prefecture:
+    """The demo préfecture's details as a decision freezes them (delegation visa included)."""
+    from documents.prefectures import DEMO_PREFECTURES
+    from documents.templatetags.documents_tags import date_long
+
+    data = DEMO_PREFECTURES.get(departement)
+    if data is None:
+        return c.Prefecture()
+    title = data["delegate_title"].split(" ", 1)[1]
+    return c.Prefecture(
+        service=data["service"],
+        address=data["address"],
+        phone=data["phone"],
+        email=data["email"],
+        prefet_name=data["prefet_name"],
+        prefet_feminine=data["prefet_feminine"],
+        appointment=data["appointment_decree"],
+        secretary_general_feminine=data["secretary_general_feminine"],
+        delegation=(
+            f"l'arrêté préfectoral n° {data['arrete_number']} du "
+            f"{date_long(data['arrete_date'])} portant délégation de signature à "
+            f"{SIGNATAIRE.name}, {title}"
+        ),
+    )
+
+
+OPINIONS = (
+    c.Opinion(
+        "Caisse d'allocations familiales du Puy-de-Dôme", "favorable", datetime.date(2026, 10, 12)
+    ),
+    c.Opinion("sous-préfet d'Ambert", "favorable", datetime.date(2026, 10, 20), article="le"),
+)
+
+
 def base_parts(
     *,
     place_name: str = "France Services d'Ambert",
@@ -123,6 +157,7 @@ def base_parts(
             submitted_on=datetime.date(2026, 9, 14),
         ),
         "issued_on": issued_on,
+        "prefecture": demo_prefecture(departement),
     }
 
 
@@ -166,6 +201,8 @@ def sample_context(kind: str, **overrides: Any) -> c.DocumentContext:
             signataire=SIGNATAIRE,
             decided_on=datetime.date(2026, 11, 23),
             effective_on=datetime.date(2027, 1, 1),
+            report_on=datetime.date(2026, 11, 10),
+            opinions=OPINIONS,
         )
     if kind == DocumentKind.REFUS:
         return c.Refus(
@@ -174,6 +211,8 @@ def sample_context(kind: str, **overrides: Any) -> c.DocumentContext:
             decided_on=datetime.date(2026, 11, 23),
             reasons="le lieu ne dispose pas d'un bureau permettant des entretiens confidentiels",
             failed=failed_criteria(),
+            report_on=datetime.date(2026, 11, 10),
+            opinions=OPINIONS,
         )
     if kind == DocumentKind.DECISION_FINANCEMENT:
         return c.DecisionFinancement(

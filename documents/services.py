@@ -29,7 +29,8 @@ from documents.models import (
     DocumentStatus,
     SupportingDocument,
 )
-from documents.rendering import DECISION_QUALITY, SERVICE_QUALITY, render_pdf
+from documents.rendering import DECISION_QUALITY, render_pdf
+from documents.signatories import SERVICE_QUALITY, SignatureNotDelegated, freeze_signatory
 from documents.uploads import validate_upload
 from labelling.models import Place, User
 
@@ -37,6 +38,7 @@ __all__ = [
     "Audience",
     "BatchItem",
     "DocumentNotRetryable",
+    "SignatureNotDelegated",
     "produce_document",
     "record_failure",
     "regenerate_document",
@@ -149,6 +151,9 @@ def request_document(
     kind = DocumentKind(context.kind).value
     if not subject_key:
         raise ValueError("subject_key est obligatoire.")
+    # Who signs and by what right, the préfecture's details: frozen now (raises
+    # SignatureNotDelegated for a decision nobody may sign « par délégation »).
+    context = freeze_signatory(context, requested_by=requested_by)
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:
         permissions.grant(latest, audience)

@@ -130,7 +130,18 @@ class InstructeurFactory(UserFactory):
 
 
 class SignataireFactory(InstructeurFactory):
+    """A signataire of the préfecture, holding a delegation of signature (recorded on the
+    préfecture's demo data): without one, decisions are refused « par délégation »."""
+
     role = models.Role.SIGNATAIRE
+
+    @factory.post_generation
+    def delegation(obj, create, extracted, **kwargs):
+        if not create or extracted is False or not obj.departement_id:
+            return
+        from documents.prefectures import ensure_demo_prefecture
+
+        ensure_demo_prefecture(obj.departement_id, delegates=[obj])
 
 
 class OperateurUserFactory(UserFactory):

@@ -105,6 +105,25 @@ def signer(user: User | None, quality: str = "") -> contexts.Person | None:
     return contexts.Person(name=user.get_full_name() or user.email, quality=quality)
 
 
+def decision_sources(app: Application) -> dict[str, Any]:
+    """What a decision cites of its instruction: the rapport's date (the proposal) and the
+    opinions received, each with its date."""
+    opinions = []
+    for opinion in app.opinions.filter(answered_at__isnull=False).select_related("operator"):
+        author = opinion.operator.name if opinion.operator else opinion.addressee
+        opinions.append(
+            contexts.Opinion(
+                author=author,
+                verdict="favorable" if opinion.favourable else "unfavorable",
+                given_on=timezone.localdate(opinion.answered_at),
+            )
+        )
+    return {
+        "report_on": timezone.localdate(app.proposed_at) if app.proposed_at else None,
+        "opinions": tuple(opinions),
+    }
+
+
 def criteria_lines(app: Application, codes: Iterable[str]) -> tuple[contexts.Criterion, ...]:
     """The criteria of these codes as the engine reported them for the file."""
     return tuple(contexts.Criterion(**c) for c in criteria_details(app, codes))

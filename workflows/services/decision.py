@@ -18,6 +18,7 @@ from workflows.errors import InvalidInput
 from workflows.models import Application, Outcome, State, TrackingStatus
 from workflows.services.common import (
     criteria_lines,
+    decision_sources,
     document_parts,
     request_document,
     required_reason,
@@ -164,6 +165,7 @@ def sign_decision(
                 decided_on=decided_on,
                 effective_on=app.effective_on,
                 reasons=app.decision_reasons,
+                **decision_sources(app),
             )
             title = "Arrêté de labellisation"
         else:
@@ -186,6 +188,7 @@ def sign_decision(
                 decided_on=decided_on,
                 reasons=app.decision_reasons,
                 failed=criteria_lines(app, app.refusal_criteria),
+                **decision_sources(app),
             )
             title = "Décision motivée de refus"
         request_document(

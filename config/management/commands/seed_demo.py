@@ -93,6 +93,7 @@ class Command(BaseCommand):
             places += self._seed_departement("63", PUY_DE_DOME)
             places += self._seed_departement("05", HAUTES_ALPES)
             accounts = self._seed_users()
+            self._seed_prefectures()
             self._seed_applications()
             self._seed_funding()
             self._seed_reviews()
@@ -108,6 +109,14 @@ class Command(BaseCommand):
         if commune is None:
             raise CommandError(f"Commune introuvable dans le {departement} : {name}")
         return commune
+
+    def _seed_prefectures(self) -> None:
+        """The demo préfectures' details and their signataires' delegations of signature."""
+        from documents.prefectures import ensure_demo_prefecture
+
+        for code in ("63", "05"):
+            signataires = User.objects.filter(role=Role.SIGNATAIRE, departement_id=code)
+            ensure_demo_prefecture(code, delegates=list(signataires))
 
     def _seed_departement(self, code: str, rows) -> list[Place]:
         places = []
@@ -218,7 +227,8 @@ class Command(BaseCommand):
             accounts.append(
                 self._user(
                     f"signataire-{code}@estampille.test", f"signataire (préfet), préfecture {name}",
-                    first_name="Paul", last_name=f"Préfet {code}",
+                    first_name="Claire" if code == "63" else "Paul",
+                    last_name="Fontanel" if code == "63" else "Roche",
                     role=Role.SIGNATAIRE, departement_id=code,
                 )
             )  # fmt: skip
