@@ -104,6 +104,9 @@ class Document(models.Model):
     verification_code = models.CharField(
         "code de vérification", max_length=14, unique=True, default=new_verification_code
     )
+    # The number in the préfecture's register (63-2026-LAB-0042), kept by the revisions of one
+    # document; empty for documents asked for before registers.
+    register_number = models.CharField("numéro d'enregistrement", max_length=30, blank=True)
     sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
     file = models.FileField("fichier", upload_to=document_upload_to, blank=True, max_length=200)
     signed_by_name = models.CharField("signataire", max_length=200, blank=True)
@@ -135,6 +138,11 @@ class Document(models.Model):
                 name="document_ready_has_file",
             ),
             models.CheckConstraint(condition=Q(revision__gte=1), name="document_revision_positive"),
+            models.UniqueConstraint(
+                fields=["register_number", "revision"],
+                condition=~Q(register_number=""),
+                name="document_register_number_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["place", "-created_at"]),
@@ -295,3 +303,39 @@ class SignatureDelegation(models.Model):
 
     def __str__(self) -> str:
         return f"Arrêté n° {self.arrete_number} ({self.delegate})"
+
+
+#: The series of the register each kind is numbered in (``63-2026-LAB-0042``).
+REGISTER_SERIES = {
+    DocumentKind.ACCUSE_RECEPTION: "AR",
+    DocumentKind.DEMANDE_COMPLEMENTS: "DC",
+    DocumentKind.RAPPORT_INSTRUCTION: "RI",
+    DocumentKind.ARRETE_LABELLISATION: "LAB",
+    DocumentKind.REFUS: "REF",
+    DocumentKind.DECISION_FINANCEMENT: "FIN",
+    DocumentKind.MISE_EN_DEMEURE: "MED",
+    DocumentKind.ARRETE_RETRAIT: "ABR",
+}
+
+
+class RegisterCounter(models.Model):
+    """The last number given in a préfecture's register of one kind for one year. Taken under a
+    row lock in the transaction that creates the document: a rolled-back request gives its
+    number back, so the register has no gap."""
+
+    departement = models.CharField("département", max_length=3)
+    series = models.CharField("série", max_length=5)
+    year = models.PositiveSmallIntegerField("année")
+    last = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "registre des actes"
+        verbose_name_plural = "registres des actes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "series", "year"], name="register_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.departement}-{self.year}-{self.series} : {self.last}"

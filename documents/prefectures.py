@@ -184,7 +184,7 @@ DEMO_PREFECTURES: dict[str, dict] = {
 }
 
 
-def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None):
+def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None, title: str = ""):
     """The demo préfecture `code` (63 or 05) with a delegation of signature for each of
     `delegates` (users), created once: for seed_demo and the tests' signataires."""
     import datetime
@@ -217,10 +217,11 @@ def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None):
             prefecture=prefecture,
             delegate=user,
             defaults={
-                "delegate_title": data["delegate_title"],
+                "delegate_title": title or data["delegate_title"],
                 "arrete_number": data["arrete_number"],
                 "arrete_date": signed_on,
-                "valid_from": signed_on,
+                # Demo and test data only: in force for any date the tests and demo files use.
+                "valid_from": datetime.date(2000, 1, 1),
             },
         )
     return prefecture

@@ -7,6 +7,8 @@ stored, granted and verified."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import hashlib
 import logging
 import os
@@ -19,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import permissions
+from documents import permissions, registers
 from documents.audiences import Audience
 from documents.contexts import DocumentContext, UnreadableContext, load_context
 from documents.models import (
@@ -101,10 +103,23 @@ def _create_revision(
     requested_by: User | None,
     audience: Audience | None = None,
     grants_from: Document | None = None,
+    previous: Document | None = None,
 ) -> Document:
+    # The register number: a revision keeps its document's, a new document takes the next one
+    # of its préfecture's register (in this transaction: no gap if it rolls back).
+    number = (previous.register_number if previous is not None else "") or context.reference
+    if not number:
+        number = registers.next_number(
+            departement=context.place.departement or place.departement_id,
+            kind=context.kind,
+            year=context.document_date.year,
+        )
+    if context.reference != number:
+        context = dataclasses.replace(context, reference=number)
     name, quality = _signatory(context, requested_by)
     document = Document.objects.create(
         kind=context.kind,
+        register_number=number[:30],
         place=place,
         subject_key=subject_key,
         revision=revision,
@@ -133,6 +148,31 @@ def _latest(kind: str, subject_key: str, *, lock: bool = False) -> Document | No
     return documents.order_by("-revision").first()
 
 
+def labelling_arrete(place: Place) -> Document | None:
+    """The arrêté that labelled this place (its latest, numbered)."""
+    return (
+        Document.objects.filter(place=place, kind=DocumentKind.ARRETE_LABELLISATION)
+        .exclude(register_number="")
+        .order_by("-created_at", "-revision")
+        .first()
+    )
+
+
+def _cite_labelling(context: DocumentContext, place: Place) -> DocumentContext:
+    """An abrogation cites the labelling arrêté it ends by its number and date."""
+    if getattr(context, "labelling_reference", ""):
+        return context
+    arrete = labelling_arrete(place)
+    if arrete is None:
+        return context
+    decided = (arrete.context or {}).get("decided_on")
+    return dataclasses.replace(
+        context,
+        labelling_reference=arrete.register_number,
+        labelled_on=(datetime.date.fromisoformat(decided) if decided else context.labelled_on),
+    )
+
+
 def request_document(
     *,
     place: Place,
@@ -154,6 +194,8 @@ def request_document(
     # Who signs and by what right, the préfecture's details: frozen now (raises
     # SignatureNotDelegated for a decision nobody may sign « par délégation »).
     context = freeze_signatory(context, requested_by=requested_by)
+    if kind == DocumentKind.ARRETE_RETRAIT:
+        context = _cite_labelling(context, place)
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:
         permissions.grant(latest, audience)
@@ -167,6 +209,7 @@ def request_document(
                 revision=(latest.revision + 1) if latest else 1,
                 requested_by=requested_by,
                 audience=audience,
+                previous=latest,
             )
     except IntegrityError:
         # Someone asked for the same document at the same moment: theirs is ours.
@@ -202,6 +245,7 @@ def regenerate_document(
         revision=(latest.revision if latest else document.revision) + 1,
         requested_by=requested_by,
         grants_from=document,
+        previous=latest or document,
     )
 
 

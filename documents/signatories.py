@@ -85,7 +85,7 @@ def freeze_signatory(context: c.DocumentContext, *, requested_by: User | None) -
             context = dataclasses.replace(context, signataire=c.Person(name, SERVICE_QUALITY))
         return context
 
-    if prefecture.delegation and requested_by is None:
+    if prefecture.delegation:
         return context  # the caller froze the delegation it signs under
     info = prefecture_info(departement)
     feminine = prefecture.prefet_feminine

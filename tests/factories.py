@@ -125,15 +125,11 @@ class PorteurUserFactory(UserFactory):
 
 
 class InstructeurFactory(UserFactory):
+    """An instructor of the préfecture; like the bureau's head, they hold a delegation of
+    signature for the letters that need one (a mise en demeure)."""
+
     role = models.Role.INSTRUCTEUR
     departement = factory.LazyFunction(lambda: models.Departement.objects.get(pk="63"))
-
-
-class SignataireFactory(InstructeurFactory):
-    """A signataire of the préfecture, holding a delegation of signature (recorded on the
-    préfecture's demo data): without one, decisions are refused « par délégation »."""
-
-    role = models.Role.SIGNATAIRE
 
     @factory.post_generation
     def delegation(obj, create, extracted, **kwargs):
@@ -141,7 +137,15 @@ class SignataireFactory(InstructeurFactory):
             return
         from documents.prefectures import ensure_demo_prefecture
 
-        ensure_demo_prefecture(obj.departement_id, delegates=[obj])
+        title = "" if obj.role == models.Role.SIGNATAIRE else "le chef du bureau France Services"
+        ensure_demo_prefecture(obj.departement_id, delegates=[obj], title=title)
+
+
+class SignataireFactory(InstructeurFactory):
+    """A signataire of the préfecture, holding a delegation of signature (recorded on the
+    préfecture's demo data): without one, decisions are refused « par délégation »."""
+
+    role = models.Role.SIGNATAIRE
 
 
 class OperateurUserFactory(UserFactory):

@@ -117,6 +117,10 @@ class Command(BaseCommand):
         for code in ("63", "05"):
             signataires = User.objects.filter(role=Role.SIGNATAIRE, departement_id=code)
             ensure_demo_prefecture(code, delegates=list(signataires))
+            instructors = User.objects.filter(role=Role.INSTRUCTEUR, departement_id=code)
+            ensure_demo_prefecture(
+                code, delegates=list(instructors), title="la cheffe du bureau France Services"
+            )
 
     def _seed_departement(self, code: str, rows) -> list[Place]:
         places = []

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0003_abrogation_label'),
+        ('documents', '0004_protect_history'),
         ('labelling', '0011_network_coverage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
