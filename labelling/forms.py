@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 
 from labelling import opening_hours, text
 
@@ -20,11 +21,42 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+def limit_text_areas(form: forms.BaseForm) -> None:
+    """Every text area without its own limit holds at most `text.COMMENT_MAX_LENGTH`
+    characters (checked by the browser and the server, said in French)."""
+    for field in form.fields.values():
+        if (
+            isinstance(field, forms.CharField)
+            and isinstance(field.widget, forms.Textarea)
+            and field.max_length is None
+        ):
+            limit = text.COMMENT_MAX_LENGTH
+            field.max_length = limit
+            field.validators.append(_MaxLength(limit))
+            field.widget.attrs["maxlength"] = str(limit)
+            hint = f"{limit:,} caractères au plus.".replace(",", "\u202f")
+            field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
+
+
+class _MaxLength(validators.MaxLengthValidator):
+    def __init__(self, limit: int):
+        super().__init__(
+            limit,
+            message="Ce texte compte %(show_value)s caractères : %(limit_value)s au plus. "
+            "Raccourcissez-le ou joignez un document.",
+        )
+
+
 class CleanTextForm(forms.Form):
     """The base of every form that takes free text: what was typed or pasted is cleaned
     (`labelling.text`) before the fields see it, so validation, the page shown back and what is
     stored all read the cleaned text. A field drawn as a text area keeps its line breaks; any
-    other text field is one line; passwords are never touched."""
+    other text field is one line; passwords are never touched. Text areas hold at most
+    `text.COMMENT_MAX_LENGTH` characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text_areas(self)
 
     def full_clean(self) -> None:
         if self.is_bound and self.data:
@@ -59,7 +91,8 @@ def clean_form_data(form: forms.BaseForm, data):
 
 
 class CleanTextModelForm(forms.ModelForm):
-    """`CleanTextForm` for model forms (the admin's and the pages')."""
+    """`CleanTextForm` for model forms (the admin's and the pages'); their text areas keep
+    their model's limits."""
 
     def full_clean(self) -> None:
         if self.is_bound and self.data:

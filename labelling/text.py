@@ -19,6 +19,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# The most a comment, a reason or a message may hold (about a page): one constant for every
+# multi-line field, so that no text can swell a document to many pages.
+COMMENT_MAX_LENGTH = 2000
+
 # Characters that break a line, as editors and spreadsheets write them.
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Every other control character: C0 (but \n), DEL and C1.

@@ -172,3 +172,85 @@ def describe(declaration: dict, *, operator_names: dict[str, str]) -> dict:
             ("Accessible aux personnes à mobilité réduite", yes_no(premises.get("accessible_pmr"))),
         ],
     }
+
+
+# --- what people read instead of a declaration's paths ----------------------------------------
+
+_DAY_NAMES = {code: label.lower() for code, label in DAYS}
+_FIELD_TITLES = {
+    "site": ("lieu", "le lieu"),
+    "site.name": ("lieu", "le nom du lieu"),
+    "site.address": ("lieu", "l'adresse du lieu"),
+    "site.commune_insee": ("lieu", "la commune du lieu"),
+    "site.itinerant": ("lieu", "le caractère itinérant du lieu"),
+    "site.id_fs": ("lieu", "l'identifiant national du lieu"),
+    "site.porteur": ("porteur", "le porteur"),
+    "site.porteur.name": ("porteur", "le nom du porteur"),
+    "site.porteur.kind": ("porteur", "la nature du porteur"),
+    "site.porteur.siret": ("porteur", "le SIRET du porteur"),
+    "opening_hours": ("horaires", "les horaires d'ouverture"),
+    "agents": ("agents", "les agents d'accueil"),
+    "operators": ("operateurs", "les opérateurs partenaires"),
+    "premises": ("locaux", "les locaux"),
+    "premises.confidential_office": ("locaux", "le bureau de confidentialité"),
+    "premises.digital_space": ("locaux", "l'espace numérique"),
+    "premises.accessible_pmr": ("locaux", "l'accessibilité aux personnes à mobilité réduite"),
+    "reference_date": ("pieces", "la date de la déclaration"),
+    "schema": ("porteur", "la version du formulaire"),
+}
+_AGENT_PARTS = {
+    "name": "nom",
+    "fte": "temps de travail",
+    "trainings": "formations",
+    "kind": "type de formation",
+    "completed_on": "date de formation",
+    "operator": "opérateur de la formation",
+}
+_OPERATOR_PARTS = {"code": "nom", "presence": "présence", "label": "nom"}
+
+
+def describe_path(path: str) -> tuple[str, str]:
+    """A declaration's path (``agents[1].fte``, ``opening_hours.mo[0]``) → (the step where it
+    is filled, what people call it: « agent n° 2 : temps de travail »)."""
+    path = (path or "").removeprefix("$.").removeprefix("$")
+    if path in _FIELD_TITLES:
+        return _FIELD_TITLES[path]
+    import re
+
+    if match := re.match(r"opening_hours\.(\w\w)", path):
+        return "horaires", f"les horaires du {_DAY_NAMES.get(match[1], match[1])}"
+    if match := re.match(r"agents\[(\d+)\](?:\.(\w+))?(?:\[\d+\]\.(\w+))?", path):
+        part = _AGENT_PARTS.get(match[3] or match[2] or "", "")
+        return "agents", f"l'agent n° {int(match[1]) + 1}" + (f" : {part}" if part else "")
+    if match := re.match(r"operators\[(\d+)\](?:\.(\w+))?", path):
+        part = _OPERATOR_PARTS.get(match[2] or "", "")
+        return "operateurs", f"l'opérateur n° {int(match[1]) + 1}" + (f" : {part}" if part else "")
+    head = path.split(".")[0].split("[")[0]
+    for key in (path.rsplit(".", 1)[0], head):
+        if key in _FIELD_TITLES:
+            return _FIELD_TITLES[key]
+    return "porteur", "la déclaration"
+
+
+def field_title(path: str) -> str:
+    return describe_path(path)[1]
+
+
+def todo(errors, *, completed=()) -> list[tuple[Step, list[str]]]:
+    """What is still to fill in or to correct, step by step (in the steps' order): the
+    engine's field errors in words (without the paths), and the steps not saved yet."""
+    order = list(_FIELD_TITLES)
+    paths = sorted(
+        (getattr(error, "path", "") or "" for error in errors),
+        key=lambda path: (order.index(path) if path in order else len(order), path),
+    )
+    by_step: dict[str, list[str]] = {}
+    for path in paths:
+        slug, title = describe_path(path)
+        titles = by_step.setdefault(slug, [])
+        if title not in titles:
+            titles.append(title)
+    for step in STEPS:
+        if step.slug not in completed and step.slug not in by_step:
+            by_step[step.slug] = ["étape à remplir"]
+    return [(step, by_step[step.slug]) for step in STEPS if step.slug in by_step]

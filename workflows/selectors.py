@@ -156,6 +156,7 @@ def _links(user: User, rows: list[ApplicationDocument]) -> list[DocumentLink]:
     )
     latest = documents_selectors.latest_revisions(documents=generated)
     links = []
+    seen: set[str] = set()  # a document produced again is listed once, at its latest revision
     for row in rows:
         if row.document_id:
             if row.document_id not in readable:
@@ -165,6 +166,9 @@ def _links(user: User, rows: list[ApplicationDocument]) -> list[DocumentLink]:
             if row.piece_id not in readable_pieces:
                 continue
             url = reverse("documents:download_supporting", args=[row.piece_id])
+        if url in seen and row.message_id is None:
+            continue
+        seen.add(url)
         links.append(
             DocumentLink(
                 title=row.title,

@@ -70,7 +70,7 @@ EXPECTED = {
         "Rapport d'instruction",
         "Résultat automatique",
         "Avis de l'instructeur",
-        "opening.weekly_hours",  # a code the engine produces
+        "Ouverture d'au moins 24 heures par semaine",  # the criterion's title, never its code
         "Non respecté",
         "L'imprimante de l'espace numérique était hors service.",
         "à compter du 1er janvier 2027",

@@ -57,6 +57,14 @@ def propose(
         elif outcome == Outcome.LABEL:
             if effective_on is None:
                 errors["effective_on"] = ["Indiquez la date d'effet proposée."]
+            elif (submitted := app.first_submitted_at or app.submitted_at) and (
+                effective_on < submitted.astimezone(datetime.UTC).date()
+            ):
+                errors["effective_on"] = [
+                    f"La date d'effet ne peut précéder le dépôt du dossier (le "
+                    f"{timezone.localdate(submitted):%d/%m/%Y}) : le label ne vaut pas pour le "
+                    "passé."
+                ]
             failed = []
         else:
             errors["outcome"] = ["Choisissez de labelliser ou de refuser."]
@@ -130,7 +138,15 @@ def sign_decision(
     `effective_on`) or refused (motivated); the arrêté or the refusal is produced."""
     with transition("sign", user=user, application_id=application_id) as run:
         app = run.obj
+        typed_effective_on = effective_on
         decided_on = decided_on or today()
+        if decided_on > today():
+            raise InvalidInput(
+                "La date de la décision ne peut être postérieure à aujourd'hui.",
+                field_errors={
+                    "decided_on": ["La date de la décision ne peut être postérieure à aujourd'hui."]
+                },
+            )
         app.decided_by = user
         app.decided_on = decided_on
         app.decision_reasons = reasons.strip() or app.proposal_reasons
@@ -138,12 +154,18 @@ def sign_decision(
         if app.proposed_outcome == Outcome.LABEL:
             app.effective_on = effective_on or app.proposed_effective_on or decided_on
             if app.effective_on < decided_on:
-                raise InvalidInput(
-                    "La date d'effet ne peut précéder la décision.",
-                    field_errors={
-                        "effective_on": ["La date d'effet ne peut précéder la décision."]
-                    },
-                )
+                # The error goes on the date the signataire typed: the date of effect when it
+                # was typed, else the decision's (dated after the proposed date of effect).
+                if typed_effective_on is not None:
+                    field, message = "effective_on", "La date d'effet ne peut précéder la décision."
+                else:
+                    field, message = (
+                        "decided_on",
+                        f"La décision ne peut être datée après la date d'effet proposée (le "
+                        f"{app.effective_on:%d/%m/%Y}) : indiquez une date d'effet à partir de la "
+                        "décision.",
+                    )
+                raise InvalidInput(message, field_errors={field: [message]})
         run.fire(comment=app.decision_reasons)
         if app.state == State.LABELLED:
             # The instructed declaration becomes the place's reference (hours, agents, operators).
@@ -202,7 +224,14 @@ def sign_decision(
 
 
 def _clear_proposal(app: Application) -> dict:
-    previous = {"outcome": app.proposed_outcome, "reasons": app.proposal_reasons}
+    previous = {
+        "outcome": app.proposed_outcome,
+        "reasons": app.proposal_reasons,
+        "effective_on": app.proposed_effective_on.isoformat()
+        if app.proposed_effective_on
+        else None,
+        "failed_criteria": list(app.refusal_criteria or []),
+    }
     app.proposed_outcome = ""
     app.proposal_reasons = ""
     app.refusal_criteria = []

@@ -73,7 +73,8 @@ def _step_context(app: Application, step: str) -> dict:
         "step_number": index + 1,
         "step_count": len(draft.STEPS),
         "next_step": draft.STEPS[index + 1] if index + 1 < len(draft.STEPS) else None,
-        "check": selectors.live_check(app),
+        "check": (check := selectors.live_check(app)),
+        "todo": draft.todo(check.errors, completed=app.completed_steps),
         "supporting": app.documents.filter(role=DocumentRole.SUPPORTING),
     }
 
@@ -202,7 +203,8 @@ class DraftSubmit(FormAction):
                 operator_names=dict(Operator.objects.values_list("code", "name")),
             ),
             supporting=app.documents.filter(role=DocumentRole.SUPPORTING),
-            check=selectors.live_check(app),
+            check=(check := selectors.live_check(app)),
+            todo=draft.todo(check.errors, completed=app.completed_steps),
             **kwargs,
         )
 

@@ -31,7 +31,7 @@ from workflows.forms import (
     ProposalForm,
     ReasonForm,
 )
-from workflows.models import Application, Outcome, State
+from workflows.models import Action, Application, Outcome, State
 from workflows.views.base import FormAction, NoForm, detail_url, open_file, safe_next
 
 PAGE_SIZE = 50
@@ -94,7 +94,9 @@ def review(request: HttpRequest, application_id) -> HttpResponse:
                 ),
             }
         )
-    if request.method == "POST" and all(row["form"].is_valid() for row in rows):
+    # Every form validated (not up to the first faulty one): all the errors are shown at once.
+    valid = [row["form"].is_valid() for row in rows] if request.method == "POST" else []
+    if request.method == "POST" and all(valid):
         payload = [{"code": row["criterion"]["code"], **row["form"].cleaned_data} for row in rows]
         try:
             services.review_criteria(user=request.user, application_id=app.pk, reviews=payload)
@@ -115,7 +117,21 @@ def review(request: HttpRequest, application_id) -> HttpResponse:
     return render(
         request,
         "workflows/review.html",
-        {"title": "Instruction des critères", "app": app, "rows": rows},
+        {
+            "title": "Instruction des critères",
+            "app": app,
+            "rows": rows,
+            "error_summary": [
+                (
+                    row["form"][name].auto_id if name in row["form"].fields else "",
+                    row["criterion"].get("label") or row["criterion"]["message"],
+                    errors[0],
+                )
+                for row in rows
+                if request.method == "POST"
+                for name, errors in row["form"].errors.items()
+            ],
+        },
     )
 
 
@@ -251,8 +267,44 @@ class Proposal(FormAction):
     title = "Proposition de décision"
     success_message = "La proposition est transmise au signataire."
 
+    def sent_back(self):
+        """The signataire's return of the last proposal of this revision, if it was sent back
+        (the new proposal starts from it, with the reason in view)."""
+        if not hasattr(self, "_sent_back"):
+            last = (
+                self.app.journal.filter(
+                    revision=self.app.revision,
+                    action__in=[Action.PROPOSE, Action.RETURN_PROPOSAL],
+                )
+                .order_by("-at", "-id")
+                .first()
+            )
+            self._sent_back = last if last and last.action == Action.RETURN_PROPOSAL else None
+        return self._sent_back
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "criteria": selectors.current_criteria(self.app)}
+        kwargs = {**super().get_form_kwargs(), "criteria": selectors.current_criteria(self.app)}
+        returned = self.sent_back()
+        if returned is not None:
+            previous = returned.data.get("previous") or {}
+            kwargs["initial"] = {
+                "outcome": previous.get("outcome") or "",
+                "reasons": previous.get("reasons") or "",
+                "effective_on": previous.get("effective_on"),
+                "failed_criteria": previous.get("failed_criteria") or [],
+            }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        returned = self.sent_back()
+        if returned is not None:
+            kwargs.setdefault(
+                "intro",
+                f"Le signataire a renvoyé la proposition le {timezone.localtime(returned.at):%d/%m/%Y} "
+                f"({returned.actor_label}) : « {returned.comment} ». La proposition renvoyée est "
+                "reprise ci-dessous : modifiez-la puis transmettez-la de nouveau.",
+            )
+        return super().get_context_data(**kwargs)
 
     def perform(self, form):
         return services.propose(
