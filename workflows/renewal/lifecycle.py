@@ -49,6 +49,20 @@ def porteur_attached(lifecycle: ReviewLifecycle):
     )
 
 
+def declaration_complete(lifecycle: ReviewLifecycle):
+    """« Rien à changer » needs a complete declaration of the place (an imported place is asked
+    for the missing parts first)."""
+    from labelling.selectors import declaration_gaps
+
+    gaps = declaration_gaps(place=lifecycle.obj.place)
+    return CONDITION(
+        not gaps,
+        "La déclaration du lieu est incomplète (il manque "
+        + " ; ".join(gaps)
+        + ") : complétez-la, puis déposez la revue.",
+    )
+
+
 def not_proposer(review: Review, user) -> bool:
     return review.proposed_by_id is not None and review.proposed_by_id == getattr(user, "pk", None)
 
@@ -94,7 +108,7 @@ class ReviewLifecycle(Lifecycle):
         target=S.SUBMITTED,
         label="Rien à changer : confirmer",
         permission=Allowed(PORTEUR),
-        conditions=[porteur_attached],
+        conditions=[porteur_attached, declaration_complete],
         custom=step(
             action=ReviewAction.CONFIRM,
             view="renewal:confirm",

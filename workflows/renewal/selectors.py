@@ -166,25 +166,35 @@ def declaration_of(review: Review) -> dict:
     return place_declaration(review.place)
 
 
+def answer_gaps(declaration: dict, place: Place) -> list[str]:
+    """What a declaration of the review still does not say, in French (empty when complete)."""
+    gaps = []
+    if place.porteur_id is None:
+        gaps.append("son porteur, la structure qui gère le lieu (porteur à rattacher)")
+    if not any((declaration.get("opening_hours") or {}).values()):
+        gaps.append("ses horaires d'ouverture")
+    if not declaration.get("agents"):
+        gaps.append("ses agents et leurs formations")
+    if not declaration.get("operators"):
+        gaps.append("les opérateurs partenaires présents et leur mode de présence")
+    premises = declaration.get("premises") or {}
+    if all(
+        premises.get(k) is None for k in ("confidential_office", "digital_space", "accessible_pmr")
+    ):
+        gaps.append(
+            "ses locaux : bureau de confidentialité, espace numérique, accessibilité aux "
+            "personnes à mobilité réduite"
+        )
+    return gaps
+
+
 def gaps_of(review: Review) -> list[str]:
     """What the place's declaration does not say yet (a place imported from the national list),
-    as long as the porteur has not answered with it."""
+    as long as the porteur has not completed it in the review."""
     from labelling.selectors import declaration_gaps
 
     if review.declaration is not None:
-        declaration = review.declaration
-        gaps = []
-        if review.place.porteur_id is None:
-            gaps.append("son porteur, la structure qui gère le lieu (porteur à rattacher)")
-        if not declaration.get("opening_hours"):
-            gaps.append("ses horaires d'ouverture")
-        if not declaration.get("agents"):
-            gaps.append("ses agents et leurs formations")
-        if not declaration.get("operators"):
-            gaps.append("les opérateurs partenaires présents et leur mode de présence")
-        if not declaration.get("premises"):
-            gaps.append("ses locaux")
-        return gaps
+        return answer_gaps(review.declaration, review.place)
     return declaration_gaps(place=review.place)
 
 

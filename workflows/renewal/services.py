@@ -192,6 +192,12 @@ def save_section(*, user: User, review_id, step: str, data: Any) -> Review:
 def _check_answer(review: Review, declaration: dict, *, user: User):
     """Validate and check the declaration; raise `InvalidInput` listing what is missing."""
     place = review.place
+    gaps = selectors.answer_gaps(declaration, place)
+    if gaps:
+        raise InvalidInput(
+            "La déclaration est incomplète ou invalide : il manque " + " ; ".join(gaps) + ". "
+            "Complétez chaque partie, puis déposez la revue."
+        )
     if place.porteur_id is not None:
         porteur = place.porteur
         part = {"kind": porteur.kind, "name": porteur.name}

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
 from labelling.access import log_refusal
 from labelling.exports import Column, Table
 from labelling.models import Operator
@@ -319,7 +320,13 @@ class ReviewAction(LoginRequiredMixin, View):
         form = self.get_form()
         if form.is_valid():
             try:
-                self.perform(form)
+                # One form, one effect: a second post of this form does nothing again.
+                with submitted_once(request, f"renewal:{self.transition}") as once:
+                    self.perform(form)
+                    once.done(detail_url(self.review))
+            except AlreadySubmitted as replay:
+                messages.info(request, REPLAYED)
+                return redirect(replay.result_url or detail_url(self.review))
             except InvalidInput as error:
                 if self.post_only:
                     messages.error(request, error.message)
@@ -545,9 +552,13 @@ def post_message(request: HttpRequest, review_id) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.post_message(
-                user=request.user, review_id=review.pk, body=form.cleaned_data["body"]
-            )
+            with submitted_once(request, "renewal:message") as once:
+                services.post_message(
+                    user=request.user, review_id=review.pk, body=form.cleaned_data["body"]
+                )
+                once.done(detail_url(review, "messages"))
+        except AlreadySubmitted:
+            messages.info(request, REPLAYED)
         except WorkflowError as error:
             messages.error(request, error.message)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -259,3 +260,73 @@ def test_imported_place_without_porteur_asks_for_the_missing_parts(client, froze
     body = client.get(url("detail", review)).content.decode()
     assert "La déclaration du lieu est incomplète" in body
     assert "porteur à rattacher" in body
+
+
+def test_porteur_corrects_under_notice_and_asks_for_a_new_look(client, opened):
+    porteur = porteur_user_of(opened.place)
+    services.confirm_unchanged(user=porteur, review_id=opened.pk, activity_confirmed=True)
+    instructor = InstructeurFactory(departement=opened.place.departement)
+    services.issue_notice(
+        user=instructor,
+        review_id=opened.pk,
+        reasons="Ouvrir le samedi matin.",
+        deadline=datetime.date(2026, 4, 1),
+    )
+    login(client, porteur)
+    body = client.get(url("detail", opened)).content.decode()
+    assert "Mise en demeure : à corriger avant le 01/04/2026" in body
+    assert "Signaler les corrections" in body
+    data = {day: "09:00-12:00, 13:30-17:00" for day in ("mo", "tu", "we", "th", "fr")}
+    data["sa"] = "09:00-12:00"
+    assert client.post(url("edit", opened, "horaires"), data).status_code == 302
+    response = client.post(url("comply", opened), {"comment": "Ouvert le samedi depuis mars."})
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert review.state == ReviewState.RECHECK
+    assert review.declaration["opening_hours"]["sa"] == [["09:00", "12:00"]]
+
+
+def test_the_signataire_returns_a_proposed_abrogation(client, opened):
+    porteur = porteur_user_of(opened.place)
+    services.confirm_unchanged(user=porteur, review_id=opened.pk, activity_confirmed=True)
+    instructor = InstructeurFactory(departement=opened.place.departement)
+    services.propose_abrogation(user=instructor, review_id=opened.pk, reasons="Fermé.")
+    login(client, SignataireFactory(departement=opened.place.departement))
+    response = client.post(url("return_abrogation", opened), {"reason": ""})
+    assert response.status_code == 200
+    assert "Dites pourquoi la proposition est renvoyée." in response.content.decode()
+    response = client.post(url("return_abrogation", opened), {"reason": "Rouvert depuis."})
+    assert response.status_code == 302
+    assert Review.objects.get().state == ReviewState.RECHECK
+    assert opened.place.label_status == LabelStatus.LABELLED
+
+
+def test_a_form_posted_twice_acts_once(client, opened):
+    porteur = porteur_user_of(opened.place)
+    login(client, porteur)
+    data = {"body": "Une question sur les horaires.", "request_key": str(uuid.uuid4())}
+    client.post(url("message", opened), data)
+    client.post(url("message", opened), data)
+    assert opened.messages.count() == 1
+    key = str(uuid.uuid4())
+    first = client.post(url("confirm", opened), {"activity_confirmed": "on", "request_key": key})
+    second = client.post(url("confirm", opened), {"activity_confirmed": "on", "request_key": key})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert JournalEntry.objects.filter(action=ReviewAction.CONFIRM).count() == 1
+
+
+def test_nothing_to_change_is_not_offered_for_an_incomplete_declaration(client, frozen):
+    from tests.factories import LabelledPlaceFactory
+
+    place = LabelledPlaceFactory()  # imported: hours, agents, operators unknown
+    services.open_campaign(year=2026, notify=False)
+    review = Review.objects.get(place=place)
+    login(client, porteur_user_of(place))
+    body = client.get(url("detail", review)).content.decode()
+    assert "Rien à changer : confirmer" not in body
+    assert "Mettre à jour la déclaration" in body
+    assert "ses horaires d&#x27;ouverture" in body or "ses horaires d'ouverture" in body
+    response = client.post(url("submit", review), {"activity_confirmed": "on"})
+    assert response.status_code == 200
+    assert "La déclaration est incomplète ou invalide" in response.content.decode()
