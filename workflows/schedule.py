@@ -11,11 +11,6 @@ BEAT_SCHEDULE = {
         "task": "workflows.tasks.remind_overdue_opinions",
         "schedule": crontab(hour=7, minute=30),
     },
-    # The new year's funding files of every labelled place, in each préfecture's queue.
-    "funding-open-year": {
-        "task": "workflows.funding.tasks.open_new_year",
-        "schedule": crontab(hour=6, minute=0, day_of_month=2, month_of_year=1),
-    },
     "workflows-overdue-digest": {
         "task": "workflows.tasks.send_overdue_digests",
         "schedule": crontab(hour=7, minute=45, day_of_week="mon-fri"),

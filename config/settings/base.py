@@ -331,6 +331,9 @@ CELERY_BEAT_SCHEDULE.update(LABELLING_BEAT_SCHEDULE)
 from workflows.renewal.schedule import BEAT_SCHEDULE as RENEWAL_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(RENEWAL_BEAT_SCHEDULE)
+from workflows.funding.schedule import BEAT_SCHEDULE as FUNDING_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(FUNDING_BEAT_SCHEDULE)
 # Documents left pending or running (a worker lost, a broker restarted) are sent again.
 CELERY_BEAT_SCHEDULE["documents-requeue-stale"] = {
     "task": "documents.requeue_stale_documents",

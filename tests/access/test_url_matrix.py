@@ -240,6 +240,7 @@ PAGES: dict[str, Entry] = {
     "funding:rates": page("préfecture national admin"),
     "funding:envelopes": page("préfecture national admin"),
     "funding:porteur_list": page("porteur"),
+    "funding:help": page(**PUBLIC),
     "funding:detail": on(FUNDING, "préfecture national admin"),
     "funding:adjust": on(FUNDING, "instructeur", forbid="national admin signataire"),
     "funding:recompute": on(

@@ -31,4 +31,5 @@ urlpatterns = [
         name="pay",
     ),
     path("mes-financements/", views.porteur_list, name="porteur_list"),
+    path("aide/financement/", views.help_page, name="help"),
 ]

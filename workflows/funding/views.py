@@ -659,3 +659,40 @@ def envelopes(request: HttpRequest) -> HttpResponse:
             "editable": editable,
         },
     )
+
+
+# --- help, derived from the table ----------------------------------------------------------------
+
+
+def help_rows() -> list[dict]:
+    """Each transition of the table as people read it: from, to, who, what it does."""
+    from viewflow.utils import DEFAULT
+
+    from workflows.fsm import step_of
+
+    rows = []
+    for _name, transition in FundingLifecycle.table():
+        source = transition.source
+        sources = source if isinstance(source, list | tuple) else [source]
+        rows.append(
+            {
+                "label": transition.label,
+                "from": ", ".join(FundingState(s).label for s in sources),
+                "to": "" if transition.target is DEFAULT else FundingState(transition.target).label,
+                "who": transition.permission.actor.label,
+                "help": step_of(transition).help,
+            }
+        )
+    return rows
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "funding/help.html",
+        {
+            "title": "Les étapes d'un financement",
+            "rows": help_rows(),
+            "states": FundingState.choices,
+        },
+    )

@@ -54,3 +54,12 @@ def test_every_page_of_the_table_resolves(place):
         if view:
             assert reverse(view, args=[file.pk])
         assert step_of(transition).help, _name
+
+
+def test_the_help_page_is_the_table(client):
+    import html
+
+    page = html.unescape(client.get(reverse("funding:help")).content.decode())
+    for _name, transition in FundingLifecycle.table():
+        assert transition.label in page
+    assert "l'agence nationale" in page and "un signataire de la préfecture" in page
