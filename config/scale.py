@@ -7,7 +7,8 @@ deadlines (some past); porteurs for the places in project and part of the others
 bulk inserts (COPY on PostgreSQL), deterministic for a seed. It reads several apps (places in
 `labelling`, files in `workflows`): it lives in `config`, like `seed_demo`.
 
-Monthly activity rows are written when the activity model exists (not yet on this branch)."""
+With them, monthly activity figures (`labelling.MonthlyActivity`, 1,000,000 rows by default):
+for each labelled place, the last months' figures of its partner operators."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from labelling.bulk import insert_rows
-from labelling.models import Commune, Place, Porteur, Role, User
+from labelling.models import Commune, MonthlyActivity, Operator, Place, Porteur, Role, User
 from labelling.models.network import LabelStatus, PlaceFormat, PlaceKind
 from workflows.models import Application, Outcome, State
 
@@ -106,6 +107,7 @@ def build(
     files: int = 100_000,
     seed: int = 14,
     start: int = 0,
+    activity: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> Built:
     """Add ``places`` places and ``files`` files (numbered from ``start``, so that a network can
@@ -231,11 +233,47 @@ def build(
 
         count = insert_rows(Application, fields, file_rows())
 
+        activity_count = 0
+        labelled = [p for p in rows if p.label_status == LabelStatus.LABELLED]
+        if activity and labelled:
+            say(f"{activity} lignes d'activité mensuelle…")
+            activity_count = insert_rows(
+                MonthlyActivity,
+                ["place_id", "month", "operator_id", "people_helped", "requests", "source",
+                 "updated_at"],  # fmt: skip
+                _activity_rows(rng, labelled, activity, today, now),
+            )
+
     if connection.vendor == "postgresql":  # as autovacuum would: plans on real statistics
         with connection.cursor() as cursor:
-            for table in ("labelling_place", "labelling_porteur", "workflows_application"):
-                cursor.execute(f"ANALYZE {table}")
-    return Built(places=len(rows), files=count, porteurs=len(porteurs))
+            for model in (Place, Porteur, Application, MonthlyActivity):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return Built(
+        places=len(rows), files=count, porteurs=len(porteurs), activity=activity_count
+    )
+
+
+def _activity_rows(rng, places, total: int, today: datetime.date, now):
+    """``total`` rows: each place's partner operators, month after month back from this one
+    (one row per place, month and operator, as the model requires)."""
+    operators = list(
+        Operator.objects.filter(is_national=True).order_by("position").values_list("pk", flat=True)
+    )
+    per_place = -(-total // len(places))
+    written = 0
+    this_month = today.replace(day=1)
+    for place in places:
+        for k in range(per_place):
+            if written >= total:
+                return
+            back = k // len(operators)
+            year, month = divmod(this_month.year * 12 + this_month.month - 1 - back, 12)
+            people = rng.randrange(5, 400)
+            yield (
+                place.id, datetime.date(year, month + 1, 1), operators[k % len(operators)],
+                people, people + rng.randrange(0, 200), "import", now,
+            )  # fmt: skip
+            written += 1
 
 
 def clear() -> None:
@@ -248,6 +286,7 @@ def clear() -> None:
         CommuneCoverage.objects.all().delete()
         CoverageRun.objects.all().delete()
         places = Place.objects.filter(id_fs__startswith=PREFIX)
+        MonthlyActivity.objects.filter(place__in=places)._raw_delete(connection.alias)
         Application.objects.filter(place__in=places)._raw_delete(connection.alias)
         places._raw_delete(connection.alias)
         Porteur.objects.filter(name__startswith="Porteur d'essai n° ")._raw_delete(connection.alias)
