@@ -237,10 +237,13 @@ def build(
         labelled = [p for p in rows if p.label_status == LabelStatus.LABELLED]
         if activity and labelled:
             say(f"{activity} lignes d'activité mensuelle…")
+            activity_fields = [
+                "place_id", "month", "operator_id", "people_helped", "requests", "source",
+                "updated_at",
+            ]  # fmt: skip
             activity_count = insert_rows(
                 MonthlyActivity,
-                ["place_id", "month", "operator_id", "people_helped", "requests", "source",
-                 "updated_at"],  # fmt: skip
+                activity_fields,
                 _activity_rows(rng, labelled, activity, today, now),
             )
 
@@ -248,9 +251,7 @@ def build(
         with connection.cursor() as cursor:
             for model in (Place, Porteur, Application, MonthlyActivity):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return Built(
-        places=len(rows), files=count, porteurs=len(porteurs), activity=activity_count
-    )
+    return Built(places=len(rows), files=count, porteurs=len(porteurs), activity=activity_count)
 
 
 def _activity_rows(rng, places, total: int, today: datetime.date, now):

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_scale_builds_places_and_files_and_grows_in_steps():
     out = io.StringIO()
-    call_command(
-        "seed_scale", places=60, files=150, activity=400, stdout=out, stderr=io.StringIO()
-    )
+    call_command("seed_scale", places=60, files=150, activity=400, stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith("60 lieux, ")
     assert "150 dossiers, 400 lignes d'activité créés" in out.getvalue()
     places = Place.objects.filter(id_fs__startswith="scale-")
