@@ -35,6 +35,7 @@ from documents.rendering import DECISION_QUALITY, render_pdf
 from documents.signatories import SERVICE_QUALITY, SignatureNotDelegated, freeze_signatory
 from documents.uploads import validate_upload
 from labelling.models import Place, User
+from labelling.queueing import enqueue
 
 __all__ = [
     "Audience",
@@ -91,7 +92,7 @@ def _signatory(context: DocumentContext, requested_by: User | None) -> tuple[str
 def _enqueue(document_id) -> None:
     from documents.tasks import render_document
 
-    render_document.delay(str(document_id))
+    enqueue(render_document, str(document_id))  # broker down: requeue_stale_documents resends
 
 
 def _create_revision(

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow import fsm
 
+from labelling.queueing import enqueue
 from workflows import draft
 from workflows.deadlines import deadline_for, today
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
@@ -657,7 +658,7 @@ class ApplicationLifecycle(Lifecycle):
         if notify:
             from workflows import tasks
 
-            transaction.on_commit(lambda: tasks.notify_journal_entry.delay(entry.pk))
+            transaction.on_commit(lambda: enqueue(tasks.notify_journal_entry, entry.pk))
         return entry
 
 

@@ -11,6 +11,11 @@ BEAT_SCHEDULE = {
         "task": "workflows.tasks.remind_overdue_opinions",
         "schedule": crontab(hour=7, minute=30),
     },
+    # E-mails asked for while the broker was down (labelling/queueing.py) go out once it is back.
+    "workflows-resend-unsent-notifications": {
+        "task": "workflows.resend_unsent_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
     "workflows-overdue-digest": {
         "task": "workflows.tasks.send_overdue_digests",
         "schedule": crontab(hour=7, minute=45, day_of_week="mon-fri"),

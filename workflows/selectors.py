@@ -139,6 +139,8 @@ class DocumentLink:
     created_at: datetime.datetime
     url: str
     message_id: object = None
+    # False while a produced document is still being made (or waits for the broker).
+    ready: bool = True
 
 
 def document_links(*, user: User, app: Application) -> list[DocumentLink]:
@@ -158,10 +160,12 @@ def _links(user: User, rows: list[ApplicationDocument]) -> list[DocumentLink]:
     links = []
     seen: set[str] = set()  # a document produced again is listed once, at its latest revision
     for row in rows:
+        ready = True
         if row.document_id:
             if row.document_id not in readable:
                 continue
             url = reverse("documents:download", args=[latest[row.document_id].pk])
+            ready = latest[row.document_id].status == "ready"
         else:
             if row.piece_id not in readable_pieces:
                 continue
@@ -178,6 +182,7 @@ def _links(user: User, rows: list[ApplicationDocument]) -> list[DocumentLink]:
                 created_at=row.created_at,
                 url=url,
                 message_id=row.message_id,
+                ready=ready,
             )
         )
     return links

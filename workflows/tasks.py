@@ -38,6 +38,8 @@ def send_once(*, key: str, subject: str, body: str, recipients: list[str]) -> bo
     """Send one e-mail unless one with this key was already sent."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
+        # Nobody to tell: recorded as done, so the catch-up below does not try again.
+        NotificationLog.objects.get_or_create(key=key, defaults={"recipients": []})
         return False
     with transaction.atomic():
         _, created = NotificationLog.objects.get_or_create(
@@ -226,3 +228,43 @@ def send_overdue_digests() -> int:
 # The network status pages' task lives with its pages (workflows.dashboard, not an app of its own):
 # imported here so that the workers find it.
 from workflows.dashboard.tasks import warm_network_status  # noqa: E402, F401
+
+
+@shared_task(name="workflows.resend_unsent_notifications")
+def resend_unsent_notifications(*, older_than_minutes: int = 10, within_days: int = 2) -> int:
+    """The e-mails that never went out because the broker was down when they were asked for
+    (labelling.queueing.enqueue): stage changes, messages and opinion requests of the last
+    days with no NotificationLog row are sent again (each task sends its e-mail once)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from labelling.queueing import enqueue
+
+    now = timezone.now()
+    window = {
+        "lt": now - datetime.timedelta(minutes=older_than_minutes),
+        "gte": now - datetime.timedelta(days=within_days),
+    }
+    sent = set(
+        NotificationLog.objects.filter(
+            sent_at__gte=window["gte"] - datetime.timedelta(days=1)
+        ).values_list("key", flat=True)
+    )
+    count = 0
+    for pk in JournalEntry.objects.filter(
+        private=False, at__lt=window["lt"], at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"journal:{pk}" not in sent:
+            count += enqueue(notify_journal_entry, pk)
+    for pk in Message.objects.filter(
+        created_at__lt=window["lt"], created_at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"message:{pk}" not in sent:
+            count += enqueue(notify_message, str(pk))
+    for pk in Opinion.objects.filter(
+        requested_at__lt=window["lt"], requested_at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"opinion-request:{pk}" not in sent:
+            count += enqueue(send_opinion_request, str(pk))
+    return count

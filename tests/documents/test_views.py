@@ -178,7 +178,7 @@ def test_not_ready_is_not_downloadable(
     client.force_login(instructeur)
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
     fragment = client.get(reverse("documents:status", args=[document.pk])).content.decode()
-    assert "En cours de production…" in fragment
+    assert "Document en préparation…" in fragment
     assert f'data-poll-url="{reverse("documents:status", args=[document.pk])}"' in fragment
 
 

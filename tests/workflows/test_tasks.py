@@ -132,6 +132,8 @@ def test_beat_schedule_entries_point_to_real_tasks():
     assert {entry["task"] for entry in BEAT_SCHEDULE.values()} == {
         "workflows.tasks.remind_overdue_opinions",
         "workflows.tasks.send_overdue_digests",
+        "workflows.resend_unsent_notifications",
+        "workflows.dashboard.tasks.warm_network_status",
     }
     for entry in BEAT_SCHEDULE.values():
         assert entry["task"] in celery_app.tasks

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow import fsm
 
+from labelling.queueing import enqueue
 from workflows.fsm import Allowed, Lifecycle, bind_state, step
 from workflows.onboarding.models import (
     Invitation,
@@ -124,7 +125,7 @@ class InvitationLifecycle(Lifecycle):
         if notify:
             from workflows.onboarding import tasks
 
-            transaction.on_commit(lambda: tasks.notify_onboarding_entry.delay(entry.pk))
+            transaction.on_commit(lambda: enqueue(tasks.notify_onboarding_entry, entry.pk))
         return entry
 
 

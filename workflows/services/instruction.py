@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from documents import services as documents
 from labelling.models import Operator, User
+from labelling.queueing import enqueue
 from workflows import draft, integrations, permissions, selectors
 from workflows.deadlines import deadline_for, today
 from workflows.errors import AccessDenied, InvalidInput, NotFound, TransitionNotAllowed
@@ -208,7 +209,7 @@ def request_opinion(
         )
         from workflows import tasks
 
-        transaction.on_commit(lambda: tasks.send_opinion_request.delay(str(opinion.pk)))
+        transaction.on_commit(lambda: enqueue(tasks.send_opinion_request, str(opinion.pk)))
     return opinion
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from labelling.models import User
+from labelling.queueing import enqueue
 from workflows.errors import InvalidInput
 from workflows.models import DocumentRole, Message
 from workflows.services.common import store_piece, transition
@@ -36,5 +37,5 @@ def post_message(*, user: User, application_id, body: str, files: Sequence = ())
         run.fire()
         from workflows import tasks
 
-        transaction.on_commit(lambda: tasks.notify_message.delay(str(message.pk)))
+        transaction.on_commit(lambda: enqueue(tasks.notify_message, str(message.pk)))
     return message
