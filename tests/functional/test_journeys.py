@@ -190,10 +190,7 @@ def test_journey_1_a_future_porteur_from_self_check_to_acknowledgement(
     page.get_by_role("link", name="Mon lieu peut-il être labellisé ?").first.click()
     page = visitor.check()
     for day in ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"):
-        page.get_by_label(f"{day} matin : ouverture").fill("09:00")
-        page.get_by_label(f"{day} matin : fermeture").fill("12:00")
-        page.get_by_label(f"{day} après-midi : ouverture").fill("13:30")
-        page.get_by_label(f"{day} après-midi : fermeture").fill("17:00")
+        page.get_by_label(re.compile(f"^{day}")).fill("9h-12h, 13h30-17h")  # as people write
     page.get_by_role("button", name="Vérifier").click()
     page = visitor.check("auto-verification")
     results = page.locator("#selfcheck-results").inner_text()
