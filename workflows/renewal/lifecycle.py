@@ -342,3 +342,16 @@ def actor_label(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "Estampille (automatiquement)"
     return f"{user.get_full_name() or user.email} ({user.get_role_display()})"
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """What the review pages say of each action, from the table: (label, who, what)."""
+    from workflows.fsm import step_of
+
+    rows: dict[str, tuple[str, str, str]] = {}
+    for name, transition in ReviewLifecycle.table():
+        meta = step_of(transition)
+        if name in rows or not meta.help:
+            continue
+        rows[name] = (transition.label, transition.permission.actor.label, meta.help)
+    return list(rows.values())

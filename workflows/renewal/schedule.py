@@ -13,6 +13,10 @@ BEAT_SCHEDULE = {
         "task": "workflows.renewal.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "renewal-overdue-digest": {
+        "task": "workflows.renewal.tasks.send_overdue_review_digests",
+        "schedule": crontab(hour=7, minute=50, day_of_week="mon-fri"),
+    },
     "renewal-wake-due-notices": {
         "task": "workflows.renewal.tasks.wake_due_notices",
         "schedule": crontab(hour=6, minute=30),

@@ -138,3 +138,34 @@ def wake_due_notices() -> int:
     from workflows.renewal import services
 
     return services.wake_due_notices()
+
+
+@shared_task(**TASK_OPTIONS)
+def send_overdue_review_digests() -> int:
+    """Working days: each instructor gets the list of the reviews past their stage deadline
+    (theirs and those nobody has taken), once a day."""
+    from workflows.deadlines import today
+    from workflows.renewal.selectors import overdue_for_instructor
+
+    sent = 0
+    day = today()
+    for user in User.objects.filter(role=Role.INSTRUCTEUR, is_active=True).order_by("pk"):
+        reviews = overdue_for_instructor(user=user)
+        if not reviews:
+            continue
+        lines = ["Bonjour,", "", "Ces revues annuelles ont dépassé leur échéance :", ""]
+        for review in reviews:
+            late = (day - review.stage_deadline).days
+            lines.append(
+                f"- {review.place.name} ({review.year}, {review.get_state_display()}), échéance "
+                f"du {review.stage_deadline:%d/%m/%Y} dépassée de {late} jour(s) : "
+                f"{review_url(review)}"
+            )
+        lines += ["", "Estampille"]
+        sent += send_once(
+            key=f"review-digest:{user.pk}:{day.isoformat()}",
+            subject=f"{len(reviews)} revue(s) annuelle(s) en retard",
+            body="\n".join(lines) + "\n",
+            recipients=[user.email],
+        )
+    return sent

@@ -36,7 +36,7 @@ from workflows.renewal.forms import (
     ReturnForm,
     SignForm,
 )
-from workflows.renewal.lifecycle import ReviewLifecycle
+from workflows.renewal.lifecycle import ReviewLifecycle, help_rows
 from workflows.renewal.models import Review, ReviewState
 from workflows.renewal.permissions import may_see_queue, sees_private_parts
 
@@ -110,6 +110,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             {
                 "title": "Mes revues annuelles",
                 "reviews": selectors.porteur_reviews(user=request.user),
+                "help_rows": help_rows(),
             },
         )
     if not may_see_queue(request.user):
@@ -132,6 +133,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "counts": selectors.state_counts(user=request.user, year=filters.year),
             "states": ReviewState.choices,
             "year": filters.year,
+            "help_rows": help_rows(),
         },
     )
 

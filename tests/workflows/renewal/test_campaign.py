@@ -211,3 +211,22 @@ def test_the_journal_of_the_reviews_is_append_only():
         with pytest.raises(ProtectedError), transaction.atomic():
             thing.delete()
     assert JournalEntry.objects.filter(pk=entry.pk, comment="").exists()
+
+
+def test_instructors_get_their_overdue_reviews_once_a_day():
+    place = conform_place()
+    user = porteur_user_of(place)
+    instructor = InstructeurFactory(departement=place.departement)
+    InstructeurFactory(departement_id="05")
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 9, tzinfo=datetime.UTC)):
+        services.open_campaign(year=2026, notify=False)
+        services.confirm_unchanged(
+            user=user, review_id=Review.objects.get().pk, activity_confirmed=True
+        )
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)):
+        assert tasks.send_overdue_review_digests() == 0  # due on 03/03
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 9, tzinfo=datetime.UTC)):
+        assert tasks.send_overdue_review_digests() == 1
+        assert tasks.send_overdue_review_digests() == 0
+    assert mail.outbox[-1].to == [instructor.email]
+    assert "dépassée de 2 jour(s)" in mail.outbox[-1].body

@@ -54,6 +54,7 @@ def test_porteur_confirms_nothing_changed_in_one_step(client, opened):
     login(client, porteur)
     page = client.get(reverse("renewal:list"))
     assert opened.place.name in page.content.decode()
+    assert "Comment se déroule la revue annuelle ?" in page.content.decode()
     page = client.get(url("detail", opened))
     assert "Rien à changer : confirmer" in page.content.decode()
     # The activity must be confirmed: the error is on the field, nothing changes.
