@@ -235,7 +235,7 @@ class Prefecture(models.Model):
     prefet_feminine = models.BooleanField("le préfet est une préfète", default=False)
     prefet_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -272,7 +272,7 @@ class SignatureDelegation(models.Model):
     """An arrêté by which the préfet delegates the signature of the label's decisions: without
     one in force, nobody signs « par délégation »."""
 
-    prefecture = models.ForeignKey(Prefecture, on_delete=models.CASCADE, related_name="delegations")
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="delegations")
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
