@@ -234,3 +234,41 @@ def test_open_the_year(client, instructor, place, national):
     assert "1 dossier de financement 2022 ouvert" in text(response)
     response = client.post(reverse("funding:open_year"), {"year": "abc"}, follow=True)
     assert response.status_code == 200
+
+
+def test_the_queue_reads_a_fixed_number_of_queries(client, instructor, porteur):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import LabelledPlaceFactory
+
+    client.force_login(instructor)
+    url = reverse("funding:queue")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"annee": 2021}).status_code == 200
+        return len(queries.captured_queries)
+
+    for _ in range(2):
+        place = LabelledPlaceFactory(porteur=porteur)
+        services.open_funding_file(place=place, year=2021, cause=FundingCause.YEAR)
+    few = count()
+    for _ in range(6):
+        place = LabelledPlaceFactory(porteur=porteur)
+        services.open_funding_file(place=place, year=2021, cause=FundingCause.YEAR)
+    assert count() == few
+
+
+def test_decisions_in_xlsx_read_back(client, signed, instructor):
+    client.force_login(instructor)
+    response = client.get(reverse("funding:export_decisions", args=["xlsx"]), {"annee": 2020})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = list(sheet.values)
+    funder = header.index("Financeur")
+    assert [row[funder] for row in rows] == [
+        "État — Fonds national d'aménagement et de développement du territoire (FNADT)",
+        "Fonds national France Services (opérateurs partenaires)",
+    ]
+    assert {row[header.index("SIRET")] for row in rows} == {"20007075300014"}
+    assert rows[0][header.index("Imputation")].startswith("Programme 112")
