@@ -83,6 +83,26 @@ def strip_controls_keep_layout(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", text)
 
 
+# --- French: « de » before a place name ------------------------------------------------------
+
+_VOWELS = tuple("AEIOUYÂÀÉÈÊËÎÏÔÛÙÜŒaeiouyâàéèêëîïôûùüœHh")
+
+
+def of_place(name: str) -> str:
+    """« de » before a commune's name, elided and contracted as French does: « d'Ambert »,
+    « du Mont-Dore » (Le), « des Angles » (Les), « de La Bourboule », « de Besse »."""
+    name = name.strip()
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name.startswith(("La ", "L'", "L’")):
+        return f"de {name}"
+    if name.startswith(_VOWELS):
+        return f"d'{name}"
+    return f"de {name}"
+
+
 # --- files: UTF-8 with or without a byte order mark ------------------------------------------
 
 SAVE_AS_UTF8 = (

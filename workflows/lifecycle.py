@@ -237,15 +237,14 @@ class ApplicationLifecycle(Lifecycle):
         source=State.INCOMPLETE,
         label="Compléter le dossier",
         permission=Allowed(PORTEUR),
-        custom=step(view="workflows:draft_step", url_args=("porteur",), button="primary"),
+        custom=step(view="workflows:draft_resume", button="primary"),
     )
     @state.transition(
         source=State.DRAFT,
         label="Reprendre le brouillon",
         permission=Allowed(PORTEUR),
         custom=step(
-            view="workflows:draft_step",
-            url_args=("porteur",),
+            view="workflows:draft_resume",
             button="primary",
             help="Le porteur remplit la candidature, étape par étape, et y joint ses pièces.",
         ),

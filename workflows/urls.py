@@ -11,6 +11,11 @@ urlpatterns = [
     path("candidatures/", views.porteur_applications, name="porteur_applications"),
     path("candidatures/nouvelle/", views.application_start, name="application_start"),
     path(
+        "candidatures/<uuid:application_id>/reprendre/",
+        views.draft_resume,
+        name="draft_resume",
+    ),
+    path(
         "candidatures/<uuid:application_id>/etapes/<slug:step>/",
         views.draft_step,
         name="draft_step",
@@ -19,6 +24,11 @@ urlpatterns = [
         "candidatures/<uuid:application_id>/pieces/",
         views.draft_upload,
         name="draft_upload",
+    ),
+    path(
+        "candidatures/<uuid:application_id>/pieces/<int:document_id>/supprimer/",
+        views.draft_piece_remove,
+        name="draft_piece_remove",
     ),
     path(
         "candidatures/<uuid:application_id>/depot/",

@@ -165,6 +165,8 @@ PAGES: dict[str, Entry] = {
     "workflows:porteur_applications": page("porteur"),
     "workflows:application_start": page("porteur", method="post"),
     "workflows:draft_step": on(DRAFT, "porteur", step="lieu"),
+    "workflows:draft_resume": on(DRAFT, "porteur"),
+    "workflows:draft_piece_remove": on(DRAFT, "porteur", method="post", document_id=0),
     "workflows:draft_upload": on(DRAFT, "porteur", method="post"),
     "workflows:draft_submit": on(DRAFT, "porteur"),
     # --- operators --------------------------------------------------------------------------

@@ -179,3 +179,89 @@ def test_each_document_is_listed_once(client):
     section = section[: section.index("</section>")]
     links = re.findall(r'<a href="([^"]+)"', section)
     assert links and len(links) == len(set(links))
+
+
+def test_demo_names_elide_and_its_count_matches_the_readme(capsys):
+    from django.core.management import call_command
+
+    from labelling.models import Place
+    from labelling.text import of_place
+
+    assert [of_place(n) for n in ("Ambert", "Embrun", "Le Mont-Dore", "Les Angles", "Thiers")] == [
+        "d'Ambert",
+        "d'Embrun",
+        "du Mont-Dore",
+        "des Angles",
+        "de Thiers",
+    ]
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    # README: 13 labelled and 10 in project in the Puy-de-Dôme, 11 labelled in the Hautes-Alpes
+    assert "Données de démonstration prêtes : 34 lieux (24 labellisés, 10 en projet" in out
+    names = set(Place.objects.values_list("name", flat=True))
+    assert "France Services d'Ambert" in names and "Projet de France Services d'Arlanc" in names
+    assert not [n for n in names if re.search(r"\bde [AEIOUYÉ]", n)]
+
+
+def test_draft_pieces_open_replace_delete_and_count_without_saving(client):
+    from documents.models import SupportingDocument
+
+    app = services.start_application(user=wf.drafted().created_by)
+    client.force_login(app.created_by)
+    steps = wf.conform_steps()
+    for step in ("porteur", "lieu"):
+        services.save_draft_step(
+            user=app.created_by, application_id=app.pk, step=step, data=steps[step]
+        )
+    upload = reverse("workflows:draft_upload", args=[app.pk])
+    response = client.post(upload, {"piece-title": "Délibération", "piece-file": wf.pdf()})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert "pieces" in app.completed_steps  # attached without « Enregistrer »: it counts
+    row = app.documents.get(title="Délibération")
+    html = client.get(reverse("workflows:draft_step", args=[app.pk, "pieces"])).content.decode()
+    opened = reverse("documents:download_supporting", args=[row.piece_id])
+    assert opened in html
+    download = client.get(opened)
+    assert download.status_code == 200
+    download.close()
+    # replace
+    response = client.post(
+        upload,
+        {"remplace": str(row.pk), "piece-title": "Délibération", "piece-file": wf.pdf("v2.pdf")},
+    )
+    assert response.status_code == 302
+    rows = list(app.documents.filter(title="Délibération"))
+    assert len(rows) == 1 and rows[0].pk != row.pk
+    assert not SupportingDocument.objects.filter(pk=row.piece_id).exists()
+    # delete
+    remove = reverse("workflows:draft_piece_remove", args=[app.pk, rows[0].pk])
+    assert client.post(remove).status_code == 302
+    assert not app.documents.filter(title="Délibération").exists()
+    # another file's piece cannot be removed through this draft
+    other = wf.drafted()
+    services.add_supporting_document(
+        user=other.created_by, application_id=other.pk, title="Autre", uploaded_file=wf.pdf()
+    )
+    foreign = other.documents.get(title="Autre")
+    client.post(reverse("workflows:draft_piece_remove", args=[app.pk, foreign.pk]))
+    assert other.documents.filter(pk=foreign.pk).exists()
+
+
+def test_resuming_a_draft_opens_the_first_step_not_filled_in(client):
+    app = services.start_application(user=wf.drafted().created_by)
+    client.force_login(app.created_by)
+    steps = wf.conform_steps()
+    for step in ("porteur", "lieu"):
+        services.save_draft_step(
+            user=app.created_by, application_id=app.pk, step=step, data=steps[step]
+        )
+    html = client.get(reverse("workflows:application_detail", args=[app.pk])).content.decode()
+    resume = reverse("workflows:draft_resume", args=[app.pk])
+    assert resume in html and "Reprendre le brouillon" in html
+    response = client.get(resume)
+    assert response.url == reverse("workflows:draft_step", args=[app.pk, "horaires"])
+    full = wf.drafted()
+    client.force_login(full.created_by)
+    response = client.get(reverse("workflows:draft_resume", args=[full.pk]))
+    assert response.url == reverse("workflows:draft_submit", args=[full.pk])

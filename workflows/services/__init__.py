@@ -33,6 +33,7 @@ from workflows.services.conventions import (
 from workflows.services.decision import propose, reopen, return_proposal, sign_decision
 from workflows.services.drafting import (
     add_supporting_document,
+    remove_supporting_document,
     save_draft_step,
     start_application,
     submit_application,
@@ -58,6 +59,7 @@ __all__ = [
     "WorkflowError",
     "add_private_note",
     "add_supporting_document",
+    "remove_supporting_document",
     "assign",
     "close_abandoned",
     "close_opinions",

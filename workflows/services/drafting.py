@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from documents import contexts
@@ -114,13 +115,18 @@ def save_draft_step(*, user: User, application_id, step: str, data: dict) -> App
 
 
 def add_supporting_document(
-    *, user: User, application_id, title: str, uploaded_file
+    *, user: User, application_id, title: str, uploaded_file, replace=None
 ) -> ApplicationDocument:
-    """Keep a piece of the draft (validated by content; raises ValidationError if refused)."""
+    """Keep a piece of the draft (validated by content; raises ValidationError if refused);
+    with `replace` (a piece of the draft), the new file takes its place. A piece attached
+    counts: the « pièces » step is filled in."""
     with transition("edit_draft", user=user, application_id=application_id) as run:
         app = run.obj
         if app.place is None:
             raise InvalidInput("Renseignez d'abord l'étape « Lieu ».")
+        replaced = _draft_piece(app, replace) if replace else None
+        if replaced is not None and not title:
+            title = replaced.title
         row = store_piece(
             app,
             role=DocumentRole.SUPPORTING,
@@ -129,8 +135,51 @@ def add_supporting_document(
             user=user,
             subject="pieces",
         )
-        run.fire()
+        if replaced is not None:
+            _forget_piece(replaced)
+        if "pieces" not in app.completed_steps:
+            app.completed_steps = [
+                s for s in draft.STEP_SLUGS if s in {*app.completed_steps, "pieces"}
+            ]
+        run.fire(save=True)
     return row
+
+
+def remove_supporting_document(*, user: User, application_id, document_id) -> Application:
+    """Take a piece out of the draft (before submission only: the table allows `edit_draft`
+    in the draft and while completing the file)."""
+    with transition("edit_draft", user=user, application_id=application_id) as run:
+        app = run.obj
+        _forget_piece(_draft_piece(app, document_id))
+        run.fire()
+    return app
+
+
+def _draft_piece(app: Application, document_id) -> ApplicationDocument:
+    row = (
+        app.documents.filter(role=DocumentRole.SUPPORTING, revision=app.revision, pk=document_id)
+        .select_related("piece")
+        .first()
+        if _is_uuid(document_id) or str(document_id).isdigit()
+        else None
+    )
+    if row is None:
+        raise InvalidInput("Cette pièce n'est pas l'une des pièces de votre brouillon.")
+    return row
+
+
+def _forget_piece(row: ApplicationDocument) -> None:
+    """The piece leaves the file, and its stored file goes too (nobody could read it)."""
+    piece = row.piece
+    row.delete()
+    if piece is None or ApplicationDocument.objects.filter(piece=piece).exists():
+        return
+    name = piece.file.name
+    try:
+        piece.delete()
+    except ProtectedError:  # kept by another record (a convention): it stays
+        return
+    transaction.on_commit(lambda: piece.file.storage.delete(name))
 
 
 def submit_application(*, user: User, application_id, justification: str = "") -> Application:

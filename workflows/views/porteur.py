@@ -80,6 +80,18 @@ def _step_context(app: Application, step: str) -> dict:
 
 
 @login_required
+def draft_resume(request: HttpRequest, application_id) -> HttpResponse:
+    """« Reprendre le brouillon »: the first step not filled in yet, else the summary."""
+    app, _lifecycle, elsewhere = open_file(request, application_id, "edit_draft")
+    if elsewhere:
+        return elsewhere
+    for step in draft.STEPS:
+        if step.slug not in app.completed_steps:
+            return redirect("workflows:draft_step", application_id=app.pk, step=step.slug)
+    return redirect("workflows:draft_submit", application_id=app.pk)
+
+
+@login_required
 def draft_step(request: HttpRequest, application_id, step: str) -> HttpResponse:
     """One step of the form, with the live check of the cahier des charges beside it."""
     if step not in draft.STEP_SLUGS:
@@ -134,6 +146,24 @@ def draft_step(request: HttpRequest, application_id, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def draft_piece_remove(request: HttpRequest, application_id, document_id) -> HttpResponse:
+    """« Supprimer » a piece of the draft."""
+    app, _lifecycle, elsewhere = open_file(request, application_id, "edit_draft")
+    if elsewhere:
+        return elsewhere
+    try:
+        services.remove_supporting_document(
+            user=request.user, application_id=app.pk, document_id=document_id
+        )
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "La pièce est supprimée.")
+    return redirect("workflows:draft_step", application_id=app.pk, step="pieces")
+
+
+@login_required
+@require_POST
 def draft_upload(request: HttpRequest, application_id) -> HttpResponse:
     """A piece added from the « pièces » step (validated by its content)."""
     app, _lifecycle, elsewhere = open_file(request, application_id, "edit_draft")
@@ -151,6 +181,7 @@ def draft_upload(request: HttpRequest, application_id) -> HttpResponse:
                     application_id=app.pk,
                     title=form.cleaned_data["title"],
                     uploaded_file=uploaded,
+                    replace=request.POST.get("remplace") or None,
                 )
                 once.done(done_url)
         except AlreadySubmitted:

@@ -22,6 +22,7 @@ from labelling.models import (
     User,
 )
 from labelling.models.network import LabelStatus, Presence, TrainingKind
+from labelling.text import of_place
 
 DEMO_PASSWORD = "Estampille-demo-2026"
 
@@ -97,8 +98,16 @@ class Command(BaseCommand):
             self._seed_applications()
             self._seed_funding()
             self._seed_reviews()
+        # Counted in the database, as the README states them (the places made by the demo
+        # applications included).
+        demo = Place.objects.filter(departement_id__in=("63", "05"))
+        labelled = demo.filter(label_status=LabelStatus.LABELLED).count()
+        total = demo.count()
         self.stdout.write(
-            self.style.SUCCESS(f"Données de démonstration prêtes : {len(places)} lieux.")
+            self.style.SUCCESS(
+                f"Données de démonstration prêtes : {total} lieux ({labelled} labellisés, "
+                f"{total - labelled} en projet ou en candidature)."
+            )
         )
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for email, label in accounts:
@@ -152,7 +161,7 @@ class Command(BaseCommand):
         prefix = "France Services" if labelled else "Projet de France Services"
         place = Place.objects.create(
             id_fs=f"DEMO-{code}-{index:02d}",
-            name=f"{prefix} de {commune_name}",
+            name=f"{prefix} {of_place(commune_name)}",
             address=f"{index} place de la Mairie, {commune.postal_codes.split(' ')[0]} {commune_name}",
             commune=commune,
             porteur=porteur,
