@@ -10,9 +10,25 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
+# Specimens (render_samples) carry codes of this series, never given to a real document: the
+# verification page says they are specimens.
+SPECIMEN_PREFIX = "0000"
+
+
 def new_verification_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        if not raw.startswith(SPECIMEN_PREFIX):
+            return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+
+
+def specimen_code() -> str:
+    raw = SPECIMEN_PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH - 4))
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+
+
+def is_specimen(code: str) -> bool:
+    return (code or "").startswith(SPECIMEN_PREFIX + "-")
 
 
 def normalize_code(value: str) -> str | None:

@@ -174,7 +174,7 @@ def format_euros(value: Any) -> str:
 
 
 def build_template_context(
-    *, context: DocumentContext, verification_code: str, verify_url: str
+    *, context: DocumentContext, verification_code: str, verify_url: str, specimen: bool = False
 ) -> dict:
     """What the kind's template reads: the typed context as ``doc``, its common parts by name,
     the préfecture's details (from the département, with the context's overrides), the
@@ -209,6 +209,7 @@ def build_template_context(
         "verification_code": verification_code,
         "verify_url": verify_url,
         "implicit": implicit_decision(context),
+        "specimen": specimen,
         "qr_code": qr_data_uri(verify_url),
         "font_faces": font_faces_css(),
     }
@@ -267,9 +268,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_html(*, context: DocumentContext, verification_code: str, verify_url: str) -> str:
+def render_html(
+    *, context: DocumentContext, verification_code: str, verify_url: str, specimen: bool = False
+) -> str:
     data = build_template_context(
-        context=context, verification_code=verification_code, verify_url=verify_url
+        context=context,
+        verification_code=verification_code,
+        verify_url=verify_url,
+        specimen=specimen,
     )
     with translation.override("fr"):
         html = render_to_string(f"documents/{context.kind}.html", data)
@@ -286,8 +292,16 @@ def html_to_pdf(html: str) -> bytes:
     ).write_pdf()
 
 
-def render_pdf(*, context: DocumentContext, verification_code: str, verify_url: str) -> bytes:
-    """The PDF of a document, made from its typed context alone."""
+def render_pdf(
+    *, context: DocumentContext, verification_code: str, verify_url: str, specimen: bool = False
+) -> bytes:
+    """The PDF of a document, made from its typed context alone (`specimen`: stamped
+    « SPÉCIMEN », for samples whose codes verify nothing)."""
     return html_to_pdf(
-        render_html(context=context, verification_code=verification_code, verify_url=verify_url)
+        render_html(
+            context=context,
+            verification_code=verification_code,
+            verify_url=verify_url,
+            specimen=specimen,
+        )
     )

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
-from documents.codes import normalize_code
-from documents.models import Document, DocumentBatch, DocumentStatus, SupportingDocument
+from documents.codes import is_specimen, normalize_code
+from documents.models import (
+    Document,
+    DocumentBatch,
+    DocumentKind,
+    DocumentStatus,
+    SupportingDocument,
+)
 from documents.permissions import readable_documents, readable_pieces
 
 if TYPE_CHECKING:
@@ -74,7 +80,7 @@ def latest_revisions(*, documents) -> dict:
 def verifiable_document(*, code: str) -> Document | None:
     """A produced document by its verification code (typed loosely), or None."""
     normalized = normalize_code(code)
-    if normalized is None:
+    if normalized is None or is_specimen(normalized):
         return None
     return (
         Document.objects.ready()
@@ -83,6 +89,46 @@ def verifiable_document(*, code: str) -> Document | None:
         .filter(verification_code=normalized)
         .first()
     )
+
+
+def verification_status(*, document: Document) -> dict:
+    """What the document is worth today: replaced by a later revision, abrogated (a labelling
+    arrêté ended by an abrogation arrêté), in force, or simply issued (a letter)."""
+    from documents.contexts import UnreadableContext, load_context
+
+    latest = (
+        Document.objects.filter(kind=document.kind, subject_key=document.subject_key)
+        .order_by("-revision")
+        .first()
+    )
+    if latest is not None and latest.revision > document.revision:
+        return {
+            "state": "replaced",
+            "label": f"Remplacé par la révision {latest.revision}",
+            "since": latest.created_at.date(),
+        }
+    if document.kind == DocumentKind.ARRETE_LABELLISATION:
+        abrogations = Document.objects.ready().filter(
+            place_id=document.place_id,
+            kind=DocumentKind.ARRETE_RETRAIT,
+            created_at__gt=document.created_at,
+        )
+        for abrogation in abrogations.order_by("created_at"):
+            try:
+                context = load_context(abrogation.context)
+            except UnreadableContext:
+                continue
+            cited = getattr(context, "labelling_reference", "")
+            if cited and document.register_number and cited != document.register_number:
+                continue
+            return {
+                "state": "abrogated",
+                "label": f"Abrogé par l'arrêté n° {abrogation.register_number or '—'}",
+                "since": context.effective_on,
+            }
+    if document.is_appealable:
+        return {"state": "in_force", "label": "En vigueur", "since": None}
+    return {"state": "issued", "label": "Émis", "since": None}
 
 
 def latest_revision(*, document: Document) -> int:

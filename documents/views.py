@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents import permissions, selectors, services
-from documents.codes import normalize_code
+from documents.codes import is_specimen, normalize_code
 from documents.contexts import UnreadableContext, load_context
 from documents.forms import VerifyCodeForm, VerifyFileForm
 from documents.models import Document
@@ -49,6 +51,77 @@ def download_name(document: Document) -> str:
 # --- public verification ----------------------------------------------------------------------
 
 
+def _client_address(request: HttpRequest) -> str:
+    """The client's address (behind TRUSTED_PROXY_COUNT proxies, the one they vouch for)."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [h for h in forwarded if h]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """Count one verification for this client; beyond DOCUMENTS_VERIFY_LIMIT in
+    DOCUMENTS_VERIFY_WINDOW seconds, the client waits (codes cannot be tried in bulk)."""
+    digest = hashlib.sha256(f"verify:{_client_address(request)}".encode()).hexdigest()
+    key = f"documents-verify:{digest}"
+    window = settings.DOCUMENTS_VERIFY_WINDOW
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > settings.DOCUMENTS_VERIFY_LIMIT
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "documents/verify_throttled.html",
+        {"title": "Trop de vérifications", "window": settings.DOCUMENTS_VERIFY_WINDOW},
+        status=429,
+    )
+    response["Retry-After"] = str(settings.DOCUMENTS_VERIFY_WINDOW)
+    return response
+
+
+def key_facts(context, document: Document) -> list[tuple[str, str]]:
+    """What the document says that matters, to compare with the copy in hand."""
+    from documents.templatetags.documents_tags import date_long, euros
+
+    facts = [("Nature", document.get_kind_display())]
+    if document.register_number:
+        facts.append(("Numéro", document.register_number))
+    if context is None:
+        return facts
+    facts.append(("Porteur", context.porteur.name))
+    place = context.place.name + (f" ({context.place.commune})" if context.place.commune else "")
+    facts.append(("Lieu", place))
+    kind = document.kind
+    if kind == "arrete_labellisation":
+        facts.append(("Décision", "Labellisation « France Services »"))
+        facts.append(("Date d'effet", date_long(context.effective_on)))
+    elif kind == "refus":
+        facts.append(("Décision", "Refus de labellisation"))
+    elif kind == "decision_financement":
+        facts.append(("Décision", f"Subvention de fonctionnement pour {context.year}"))
+        facts.append(("Montant", euros(context.amount)))
+    elif kind == "mise_en_demeure":
+        facts.append(("Objet", "Mise en demeure de se conformer au cahier des charges"))
+        facts.append(("À se conformer au plus tard le", date_long(context.comply_by)))
+    elif kind == "arrete_retrait":
+        facts.append(("Décision", "Abrogation de l'arrêté de labellisation"))
+        facts.append(("Date d'effet", date_long(context.effective_on)))
+    elif kind == "accuse_reception":
+        facts.append(("Demande déposée le", date_long(context.submitted_on)))
+    elif kind == "demande_complements":
+        facts.append(("Compléments attendus au plus tard le", date_long(context.due_on)))
+    facts.append(("Date du document", date_long(context.document_date)))
+    return facts
+
+
 @require_GET
 def verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyCodeForm(request.GET or None)
@@ -64,12 +137,19 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
     normalized = normalize_code(code)
     if normalized and normalized != code:
         return redirect("documents:verify", code=normalized)
+    if _throttled(request):
+        return _too_many(request)
     document = selectors.verifiable_document(code=code)
     if document is None:
         return render(
             request,
             "documents/verify_not_found.html",
-            {"code": code, "form": VerifyCodeForm(), "title": "Document introuvable"},
+            {
+                "code": code,
+                "specimen": is_specimen(normalized or ""),
+                "form": VerifyCodeForm(),
+                "title": "Document introuvable",
+            },
             status=404,
         )
     comparison = None
@@ -104,6 +184,8 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
             "commune": context.place.commune if context else document.place.commune.name,
             "prefecture_of_name": prefecture["of_name"],
             "latest_revision": latest,
+            "facts": key_facts(context, document),
+            "status": selectors.verification_status(document=document),
             "document_date": context.document_date if context else document.ready_at,
             "comparison": comparison,
             "file_form": file_form,

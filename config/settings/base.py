@@ -375,6 +375,10 @@ DOCUMENTS_UPLOAD_MAX_PAGES = env.int("DOCUMENTS_UPLOAD_MAX_PAGES", default=100)
 # choice the accusé de réception states, "rejet" or "acceptation", and after how many months.
 DOCUMENTS_IMPLICIT_DECISION = env("DOCUMENTS_IMPLICIT_DECISION", default="rejet")
 DOCUMENTS_IMPLICIT_DECISION_MONTHS = env.int("DOCUMENTS_IMPLICIT_DECISION_MONTHS", default=2)
+# The public verification page answers a client (network address) at most this many times per
+# window (seconds): codes cannot be tried in bulk.
+DOCUMENTS_VERIFY_LIMIT = env.int("DOCUMENTS_VERIFY_LIMIT", default=30)
+DOCUMENTS_VERIFY_WINDOW = env.int("DOCUMENTS_VERIFY_WINDOW", default=60)
 
 # viewflow: no middleware or URL registered behind our back (see ../shared/STACK.md).
 VIEWFLOW = {"AUTOREGISTER": False}

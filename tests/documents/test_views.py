@@ -45,7 +45,6 @@ def test_verification_page_leaks_nothing_else(client, make_document, signataire)
     html = html.decode()
     for secret in (
         signataire.email,
-        "Communauté de communes Ambert Livradois Forez",  # the porteur
         "FS-63-2026-0042",  # the dossier
         "12 place Charles de Gaulle",
         str(document.place_id),
@@ -116,7 +115,7 @@ def test_later_revision_is_announced(client, make_document, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         regenerate_document(document=old, requested_by=None)
     html = client.get(reverse("documents:verify", args=[old.verification_code])).content.decode()
-    assert "révision plus récente" in html
+    assert "Remplacé par la révision 2" in html
 
 
 # --- downloads ---------------------------------------------------------------------------------

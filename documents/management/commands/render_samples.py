@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from documents.codes import new_verification_code
+from documents.codes import specimen_code
 from documents.models import DocumentKind
 from documents.rendering import render_pdf
 from documents.samples import sample_context, with_place
@@ -29,11 +29,14 @@ class Command(BaseCommand):
         place = self._demo_place()
         for code in kind or DocumentKind.values:
             context = with_place(sample_context(code), place, place.porteur)
-            verification_code = new_verification_code()
+            # A specimen: stamped as such, with a code of the specimen series that the
+            # verification page never takes for a document.
+            verification_code = specimen_code()
             pdf = render_pdf(
                 context=context,
                 verification_code=verification_code,
                 verify_url=verify_url(verification_code),
+                specimen=True,
             )
             path = out / f"{code}.pdf"
             path.write_bytes(pdf)
