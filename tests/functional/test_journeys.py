@@ -537,7 +537,9 @@ def test_journey_2_instruction_signature_arrete_verified_and_funding_signed(live
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page = checker.check("verification")
-    assert page.get_by_role("heading", level=1).inner_text() == "Vérification d'un document officiel"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Vérification d'un document officiel"
+    )
     assert "Situation : en vigueur" in page.content()
     page.locator("input[type=file]").set_input_files(str(arrete))
     page.get_by_role("button", name="Comparer", exact=True).click()
