@@ -80,7 +80,7 @@ def test_a_real_signature_gives_the_arrete_with_its_date_of_effect_and_signer(
         assert expected in text, expected
     rapport = text_of(app, "rapport_instruction")
     for criterion in selectors.current_criteria(app):
-        assert criterion["code"] in rapport  # the engine's own codes
+        assert criterion["label"] in rapport  # the engine's own criteria, by their titles
     assert "Julie Marcel" in rapport
 
 
