@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from config.management.commands.seed_demo import DEMO_PASSWORD
-from labelling.models import LabelStatus, Place, Porteur, PorteurKind, User
+from labelling.models import CoverageRun, LabelStatus, Place, Porteur, PorteurKind, User
 from workflows.models import Application, State
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +15,8 @@ def test_seed_demo_is_idempotent_and_matches_the_seeds(capsys):
     first = (Place.objects.count(), Porteur.objects.count(), User.objects.count())
     call_command("seed_demo")
     assert (Place.objects.count(), Porteur.objects.count(), User.objects.count()) == first
+    # The network's coverage is computed once, for the status pages (beat does it hourly).
+    assert CoverageRun.objects.count() == 1
 
     in_63 = Place.objects.filter(departement_id="63")
     assert in_63.filter(label_status=LabelStatus.LABELLED).count() == 13

@@ -98,6 +98,7 @@ class Command(BaseCommand):
             self._seed_applications()
             self._seed_funding()
             self._seed_reviews()
+        self._seed_coverage()
         # Counted in the database, as the README states them (the places made by the demo
         # applications included).
         demo = Place.objects.filter(departement_id__in=("63", "05"))
@@ -112,6 +113,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for email, label in accounts:
             self.stdout.write(f"  {email:<40} {label}")
+
+    def _seed_coverage(self) -> None:
+        """The network's coverage (hourly by beat in production), computed once for the demo."""
+        from labelling.coverage import refresh_coverage
+        from labelling.models import CoverageRun
+
+        if not CoverageRun.objects.exists():
+            refresh_coverage()
 
     def _commune(self, departement: str, name: str) -> Commune:
         commune = Commune.objects.filter(departement_id=departement, name=name).first()
