@@ -111,3 +111,19 @@ def state_counts(*, user: User, year: int | None = None) -> dict[str, int]:
     if year:
         files = files.filter(year=year)
     return dict(files.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+
+
+def pending_by_funder(*, year: int, departement: str) -> dict[str, object]:
+    """What the files not yet signed of a département and year would take, by funder."""
+    from django.db.models import Sum
+
+    rows = (
+        FundingPart.objects.filter(
+            file__year=year,
+            file__departement_id=departement,
+            file__state__in=[FundingState.TO_REVIEW, FundingState.TO_SIGN],
+        )
+        .values("funder_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["funder_id"]: row["total"] for row in rows}

@@ -103,6 +103,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     counts = selectors.state_counts(user=request.user, year=filters["year"])
     year_now = timezone.localdate().year
+    departement = (
+        request.user.departement_id if request.user.is_prefecture else filters["departement"]
+    )
+    budget = []
+    if filters["year"] and departement:
+        pending = selectors.pending_by_funder(year=filters["year"], departement=departement)
+        for line in rule_selectors.envelope_lines(
+            year=filters["year"], departement_codes=[departement]
+        ):
+            waiting = pending.get(line.envelope.funder_id) or 0
+            budget.append({"line": line, "pending": waiting, "after": line.left - waiting})
     return render(
         request,
         "funding/queue.html",
@@ -115,6 +126,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "years": list(range(year_now + 1, 2015, -1)),
             "departements": Departement.objects.all() if request.user.is_national else [],
             "open_form": forms.OpenYearForm(initial={"year": year_now}),
+            "budget": budget,
+            "budget_departement": departement,
         },
     )
 

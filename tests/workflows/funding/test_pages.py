@@ -272,3 +272,11 @@ def test_decisions_in_xlsx_read_back(client, signed, instructor):
     ]
     assert {row[header.index("SIRET")] for row in rows} == {"20007075300014"}
     assert rows[0][header.index("Imputation")].startswith("Programme 112")
+
+
+def test_the_queue_shows_the_envelopes_of_the_year(client, file, instructor, envelopes):
+    client.force_login(instructor)
+    page = text(client.get(reverse("funding:queue"), {"annee": 2020}))
+    assert "Enveloppes 2020 du département 63" in page
+    # 100 000 € each, 7 540,99 € (FNADT) waiting for a signature.
+    assert "100 000,00 €" in page and "7 540,99 €" in page and "92 459,01 €" in page
