@@ -428,10 +428,10 @@ class MiseEnDemeure(DocumentContext):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ArreteRetrait(DocumentContext):
+class ArreteAbrogation(DocumentContext):
     """Withdrawal of a label for the future (an abrogation, CRPA L242-1)."""
 
-    kind: ClassVar[str] = DocumentKind.ARRETE_RETRAIT
+    kind: ClassVar[str] = DocumentKind.ARRETE_ABROGATION
     failed: tuple[Criterion, ...]
     effective_on: datetime.date
     labelled_on: datetime.date | None = None
@@ -452,9 +452,13 @@ KINDS: dict[str, type[DocumentContext]] = {
         Refus,
         DecisionFinancement,
         MiseEnDemeure,
-        ArreteRetrait,
+        ArreteAbrogation,
     )
 }
+
+
+# Kinds renamed since: snapshots frozen under the former name read as the new kind.
+RENAMED_KINDS = {"arrete_retrait": DocumentKind.ARRETE_ABROGATION.value}
 
 
 class UnreadableContext(ValueError):
@@ -465,6 +469,7 @@ def load_context(snapshot: dict) -> DocumentContext:
     """The typed context a snapshot holds (`to_snapshot` read back)."""
     schema = str((snapshot or {}).get("schema", ""))
     kind, _, version = schema.partition("/")
+    kind = RENAMED_KINDS.get(kind, kind)
     if kind not in KINDS or version != "1":
         raise UnreadableContext(
             f"Données figées illisibles (schéma « {schema or 'absent'} ») : ce document a été "

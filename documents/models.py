@@ -27,7 +27,7 @@ class DocumentKind(models.TextChoices):
     REFUS = "refus", "Décision de refus"
     DECISION_FINANCEMENT = "decision_financement", "Décision de financement"
     MISE_EN_DEMEURE = "mise_en_demeure", "Mise en demeure"
-    ARRETE_RETRAIT = "arrete_retrait", "Arrêté d'abrogation du label"
+    ARRETE_ABROGATION = "arrete_abrogation", "Arrêté d'abrogation du label"
 
 
 #: Decisions that can be challenged: their PDF states the "voies et délais de recours".
@@ -37,7 +37,7 @@ APPEALABLE_KINDS = frozenset(
         DocumentKind.REFUS,
         DocumentKind.DECISION_FINANCEMENT,
         DocumentKind.MISE_EN_DEMEURE,
-        DocumentKind.ARRETE_RETRAIT,
+        DocumentKind.ARRETE_ABROGATION,
     }
 )
 
@@ -314,7 +314,7 @@ REGISTER_SERIES = {
     DocumentKind.REFUS: "REF",
     DocumentKind.DECISION_FINANCEMENT: "FIN",
     DocumentKind.MISE_EN_DEMEURE: "MED",
-    DocumentKind.ARRETE_RETRAIT: "ABR",
+    DocumentKind.ARRETE_ABROGATION: "ABR",
 }
 
 

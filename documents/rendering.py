@@ -37,7 +37,7 @@ REFERENCE_PREFIX = {
     DocumentKind.REFUS: "DEC-REF",
     DocumentKind.DECISION_FINANCEMENT: "DEC-FIN",
     DocumentKind.MISE_EN_DEMEURE: "MED",
-    DocumentKind.ARRETE_RETRAIT: "AP-RET",
+    DocumentKind.ARRETE_ABROGATION: "AP-RET",
 }
 
 DECISION_QUALITY = "Pour le préfet et par délégation,\nle secrétaire général de la préfecture"

@@ -256,7 +256,7 @@ def sample_context(kind: str, **overrides: Any) -> c.DocumentContext:
             review_on=datetime.date(2026, 11, 15),
             labelled_on=datetime.date(2020, 1, 1),
         )
-    return c.ArreteRetrait(
+    return c.ArreteAbrogation(
         **base,
         signataire=SIGNATAIRE,
         failed=failed_criteria(),

@@ -195,7 +195,7 @@ def request_document(
     # Who signs and by what right, the préfecture's details: frozen now (raises
     # SignatureNotDelegated for a decision nobody may sign « par délégation »).
     context = freeze_signatory(context, requested_by=requested_by)
-    if kind == DocumentKind.ARRETE_RETRAIT:
+    if kind == DocumentKind.ARRETE_ABROGATION:
         context = _cite_labelling(context, place)
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:

@@ -330,7 +330,7 @@ INLINE = [
 # Templates rendered into PDF by WeasyPrint (never served as a page), where CSS is inline.
 PDF_TEMPLATES = {
     "base_document.html", "accuse_reception.html", "arrete_labellisation.html",
-    "arrete_retrait.html", "decision_financement.html", "demande_complements.html",
+    "arrete_abrogation.html", "decision_financement.html", "demande_complements.html",
     "mise_en_demeure.html", "rapport_instruction.html", "refus.html",
 }  # fmt: skip
 

@@ -96,7 +96,7 @@ def test_failure_is_retried_then_marked_failed_and_retry_works(
         raise RuntimeError("Pango a disparu")
 
     monkeypatch.setattr(services, "render_pdf", broken)
-    document = make_document("arrete_retrait")
+    document = make_document("arrete_abrogation")
     assert document.status == DocumentStatus.FAILED
     assert "Pango a disparu" in document.error
     assert len(calls) == document.attempts == render_document.max_retries + 1

@@ -65,7 +65,7 @@ def test_a_rolled_back_request_gives_its_number_back(place):
 def test_abrogation_cites_the_labelling_arrete_by_number_and_date(make_document):
     make_document("arrete_labellisation", subject_key="label")
     context = dataclasses.replace(
-        sample_context("arrete_retrait"), labelling_reference="", labelled_on=None
+        sample_context("arrete_abrogation"), labelling_reference="", labelled_on=None
     )
     abrogation = make_document(context=context, subject_key="abrogation")
     text = pdf_text(read_field(abrogation.file))

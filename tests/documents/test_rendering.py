@@ -120,7 +120,7 @@ EXPECTED = {
         "pourra être abrogé",
         "faire assister par un conseil",
     ],
-    DocumentKind.ARRETE_RETRAIT: [
+    DocumentKind.ARRETE_ABROGATION: [
         "portant abrogation de l'arrêté de labellisation",
         "est abrogé à compter du 1er décembre 2026",
         "Vu la mise en demeure",
@@ -136,7 +136,7 @@ def test_samples_carry_what_the_engine_reports():
     from documents.samples import engine_results
 
     engine = {(r.code, r.label, r.message) for r in engine_results()}
-    for kind in ("refus", "mise_en_demeure", "arrete_retrait"):
+    for kind in ("refus", "mise_en_demeure", "arrete_abrogation"):
         failed = sample_context(kind).failed
         assert failed and {(c.code, c.label, c.message) for c in failed} <= engine
         text = pdf_text(rendered(kind))

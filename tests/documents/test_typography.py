@@ -65,7 +65,7 @@ def test_names_read_as_french(kind):
 
 
 @pytest.mark.parametrize(
-    "kind", ["arrete_labellisation", "refus", "arrete_retrait", "mise_en_demeure"]
+    "kind", ["arrete_labellisation", "refus", "arrete_abrogation", "mise_en_demeure"]
 )
 def test_decisions_and_letters_wording(kind):
     text = pdf_text(rendered(kind))
@@ -76,7 +76,7 @@ def test_decisions_and_letters_wording(kind):
         assert "La secrétaire générale de la préfecture du Puy-de-Dôme est chargée" in text
         assert "décret n° 2016-403 du 4 avril 2016" in text
         assert "interrompt le délai de recours contentieux" in text
-    if kind == "arrete_retrait":
+    if kind == "arrete_abrogation":
         assert "portant abrogation" in text and "est abrogé à compter du" in text
         assert "retiré à compter" not in text
     if kind == "mise_en_demeure":

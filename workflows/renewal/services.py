@@ -564,7 +564,7 @@ def sign_abrogation(*, user: User, review_id, effective_on: datetime.date | None
         _close_activity(review)
         _request_document(
             review,
-            contexts.ArreteRetrait(
+            contexts.ArreteAbrogation(
                 **_document_parts(review),
                 signataire=contexts.Person(name=user.get_full_name() or user.email),
                 failed=_criteria(review, review.notice_criteria or review.failed_criteria),

@@ -153,7 +153,7 @@ def test_mise_en_demeure_then_suspension_then_abrogation_signed_by_another(clien
     opened.place.refresh_from_db()
     assert opened.place.label_status == LabelStatus.WITHDRAWN
     assert not places_in_force().filter(pk=opened.place_id).exists()
-    assert review.documents.filter(kind="arrete_retrait").exists()
+    assert review.documents.filter(kind="arrete_abrogation").exists()
     # Its history stays: the journal tells every step.
     actions = list(review.journal.values_list("action", flat=True))
     assert actions[-4:] == ["notice", "suspend", "propose_abrogation", "sign_abrogation"]
@@ -331,3 +331,13 @@ def test_nothing_to_change_is_not_offered_for_an_incomplete_declaration(client, 
     response = client.post(url("submit", review), {"activity_confirmed": "on"})
     assert response.status_code == 200
     assert "La déclaration est incomplète ou invalide" in response.content.decode()
+
+
+def test_an_abrogation_frozen_under_its_former_kind_still_reads():
+    from documents import contexts
+    from documents.samples import sample_context
+
+    snapshot = sample_context("arrete_abrogation").to_snapshot()
+    assert snapshot["schema"] == "arrete_abrogation/1"
+    snapshot["schema"] = "arrete_retrait/1"  # as stored before the rename
+    assert isinstance(contexts.load_context(snapshot), contexts.ArreteAbrogation)
