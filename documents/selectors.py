@@ -110,7 +110,7 @@ def verification_status(*, document: Document) -> dict:
     if document.kind == DocumentKind.ARRETE_LABELLISATION:
         abrogations = Document.objects.ready().filter(
             place_id=document.place_id,
-            kind=DocumentKind.ARRETE_RETRAIT,
+            kind=DocumentKind.ARRETE_ABROGATION,
             created_at__gt=document.created_at,
         )
         for abrogation in abrogations.order_by("created_at"):

@@ -111,7 +111,7 @@ def key_facts(context, document: Document) -> list[tuple[str, str]]:
     elif kind == "mise_en_demeure":
         facts.append(("Objet", "Mise en demeure de se conformer au cahier des charges"))
         facts.append(("À se conformer au plus tard le", date_long(context.comply_by)))
-    elif kind == "arrete_retrait":
+    elif kind == "arrete_abrogation":
         facts.append(("Décision", "Abrogation de l'arrêté de labellisation"))
         facts.append(("Date d'effet", date_long(context.effective_on)))
     elif kind == "accuse_reception":

@@ -46,7 +46,7 @@ def test_the_page_shows_what_the_document_says_and_that_it_is_in_force(client, m
 
 def test_an_abrogated_labelling_reads_abrogated(client, make_document):
     label = make_document("arrete_labellisation", subject_key="label")
-    context = dataclasses.replace(sample_context("arrete_retrait"), labelling_reference="")
+    context = dataclasses.replace(sample_context("arrete_abrogation"), labelling_reference="")
     make_document(context=context, subject_key="abrogation")
     html = page(client, label).content.decode()
     assert "Situation : abrogé à compter du 1 décembre 2026" in html
