@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('renewal', '0002_protect_history'),
         ('workflows', '0007_lifecycle_without_viewflow_process'),
-        ('documents', '0006_registers'),
+        ('documents', '0007_protect_delegations'),
     ]
 
     operations = [
