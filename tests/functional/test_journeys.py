@@ -448,6 +448,10 @@ def test_journey_4_network_status_by_region_and_the_nearest_place_from_a_postcod
     page = visitor.check("fiche-lieu")
     assert page.get_by_role("heading", level=1).inner_text() == "France services de Thiers"
     assert "63300" in page.content()
+    # The accessibility statement, from the footer of any page.
+    page.get_by_role("link", name="Accessibilité : partiellement conforme").click()
+    page = visitor.check("declaration-accessibilite")
+    assert page.get_by_role("heading", level=1).inner_text() == "Déclaration d'accessibilité"
     visitor.close()
 
 
