@@ -256,10 +256,17 @@ def build(
 
 def _activity_rows(rng, places, total: int, today: datetime.date, now):
     """``total`` rows: each place's partner operators, month after month back from this one
-    (one row per place, month and operator, as the model requires)."""
+    (one row per place, month and operator, as the model requires).
+
+    The operators are read here, before the generator starts: its rows are consumed while
+    ``insert_rows`` holds the connection for a COPY, where any query would wait forever."""
     operators = list(
         Operator.objects.filter(is_national=True).order_by("position").values_list("pk", flat=True)
     )
+    return _activity_row_stream(rng, places, operators, total, today, now)
+
+
+def _activity_row_stream(rng, places, operators: list, total: int, today: datetime.date, now):
     per_place = -(-total // len(places))
     written = 0
     this_month = today.replace(day=1)

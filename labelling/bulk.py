@@ -22,7 +22,11 @@ _NATIVE = (bool, int, str, type(None))
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (one value per name of ``fields``, attribute names such as
     ``place_id``) into ``model``'s table; returns the number of rows. Columns left out take
-    their database default (an auto-incremented id); Django-side defaults are not applied."""
+    their database default (an auto-incremented id); Django-side defaults are not applied.
+
+    ``rows`` may be a generator, consumed during the COPY: it must not query the database
+    (psycopg's connection is busy with the COPY and the query would wait forever); read what it
+    needs before. Such a query is refused with ``RuntimeError`` rather than left hanging."""
     alias = router.db_for_write(model)
     connection = connections[alias]
     meta = model._meta
@@ -34,7 +38,10 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with (
+                connection.execute_wrapper(_refuse_queries_during_copy),
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -54,3 +61,9 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", prepared)
         return len(prepared)
+
+
+def _refuse_queries_during_copy(execute, sql, params, many, context):
+    raise RuntimeError(
+        "insert_rows: the rows queried the database during the COPY; read that data beforehand."
+    )
