@@ -52,6 +52,7 @@ setup: $(VENV)/.installed system-deps
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py create_seal_certificate
 	@echo ""
 	@echo "Estampille est servi sur http://127.0.0.1:8000/ (Ctrl+C pour arrêter)."
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -1,7 +1,8 @@
 """Benchmarks of the documents pipeline (see /work/shared/contracts/BENCH.md).
 
 - ``documents.pipeline_overhead``: time from asking for a document to its file being stored
-  (eager task: lock, render, hash, store), over a bare WeasyPrint render of the same HTML.
+  (eager task: lock, render as PDF/A, seal with pyHanko, hash, store), over a bare WeasyPrint
+  render of the same HTML.
 - ``documents.batch_throughput``: 200 arrêtés produced by the real task in 2 worker processes,
   over twice the rate of bare renders on one core.
 
@@ -140,8 +141,8 @@ def pipeline_overhead(place, prefix: str) -> dict[str, Any]:
         "value": round(ratio, 3),
         "unit": "ratio",
         "baseline": "bare WeasyPrint render of the same HTML",
-        "goal": "<= 1.2",
-        "met": ratio <= 1.2,
+        "goal": "<= 1.3",
+        "met": ratio <= 1.3,
         "p50_pipeline_s": round(statistics.median(pipeline), 4),
         "p50_bare_s": round(statistics.median(bare), 4),
         "runs": PIPELINE_RUNS,

@@ -284,12 +284,15 @@ def render_html(
     return french.typeset_html(strip_controls_keep_layout(html))
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, archival: bool = False) -> bytes:
+    """WeasyPrint's PDF; `archival`: PDF/A-3b (fonts embedded, metadata, for archiving) and
+    tagged for accessibility."""
     import weasyprint  # ~0.6 s to import: never at Django start-up
 
+    options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True} if archival else {}
     return weasyprint.HTML(
         string=html, base_url=font_dir().as_uri() + "/", url_fetcher=_url_fetcher()
-    ).write_pdf()
+    ).write_pdf(**options)
 
 
 def render_pdf(

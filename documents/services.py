@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import permissions, registers
+from documents import permissions, registers, seal
 from documents.audiences import Audience
 from documents.contexts import DocumentContext, UnreadableContext, load_context
 from documents.models import (
@@ -31,7 +31,8 @@ from documents.models import (
     DocumentStatus,
     SupportingDocument,
 )
-from documents.rendering import DECISION_QUALITY, render_pdf
+from documents.prefectures import prefecture_info
+from documents.rendering import DECISION_QUALITY, html_to_pdf, render_html, render_pdf
 from documents.signatories import SERVICE_QUALITY, SignatureNotDelegated, freeze_signatory
 from documents.uploads import validate_upload
 from labelling.models import Place, User
@@ -303,6 +304,21 @@ def request_documents_batch(
 # --- producing (the Celery task's body) ---------------------------------------------------
 
 
+def official_pdf(*, context: DocumentContext, verification_code: str, verify_url: str) -> bytes:
+    """The PDF as the préfecture issues it: a decision is PDF/A-3b, tagged, and sealed (PAdES);
+    a letter or a report is a plain PDF."""
+    html = render_html(context=context, verification_code=verification_code, verify_url=verify_url)
+    if not context.appealable:
+        return html_to_pdf(html)
+    pdf = html_to_pdf(html, archival=True)
+    label = DocumentKind(context.kind).label
+    return seal.seal_pdf(
+        pdf,
+        reason=f"{label} n° {context.reference}" if context.reference else label,
+        location=prefecture_info(context.place.departement)["seat"],
+    )
+
+
 def produce_document(*, document_id) -> Document:
     """Render and store one document. Idempotent: a ready document is left as it is, and when
     two workers race, the first to store wins and the other's PDF is dropped."""
@@ -314,7 +330,7 @@ def produce_document(*, document_id) -> Document:
         document.attempts += 1
         document.save(update_fields=["status", "attempts", "updated_at"])
 
-    pdf = render_pdf(
+    pdf = official_pdf(
         context=load_context(document.context),
         verification_code=document.verification_code,
         verify_url=verify_url(document.verification_code),

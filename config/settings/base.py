@@ -377,6 +377,15 @@ DOCUMENTS_IMPLICIT_DECISION = env("DOCUMENTS_IMPLICIT_DECISION", default="rejet"
 DOCUMENTS_IMPLICIT_DECISION_MONTHS = env.int("DOCUMENTS_IMPLICIT_DECISION_MONTHS", default=2)
 # The public verification page answers a client (network address) at most this many times per
 # window (seconds): codes cannot be tried in bulk.
+# The electronic seal of decisions (PAdES, pyHanko): private key and certificate in PEM, and
+# the key's passphrase if any. DOCUMENTS_SEAL_DEV_PAIR creates a self-signed pair where none
+# exists (development and tests only; production must be given a real one).
+DOCUMENTS_SEAL_KEY = env("DOCUMENTS_SEAL_KEY", default=str(BASE_DIR / "var" / "seal" / "key.pem"))
+DOCUMENTS_SEAL_CERT = env(
+    "DOCUMENTS_SEAL_CERT", default=str(BASE_DIR / "var" / "seal" / "certificate.pem")
+)
+DOCUMENTS_SEAL_PASSPHRASE = env("DOCUMENTS_SEAL_PASSPHRASE", default="")
+DOCUMENTS_SEAL_DEV_PAIR = env.bool("DOCUMENTS_SEAL_DEV_PAIR", default=False)
 DOCUMENTS_VERIFY_LIMIT = env.int("DOCUMENTS_VERIFY_LIMIT", default=30)
 DOCUMENTS_VERIFY_WINDOW = env.int("DOCUMENTS_VERIFY_WINDOW", default=60)
 

@@ -13,3 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A self-signed seal is created on first use (never in production).
+DOCUMENTS_SEAL_DEV_PAIR = True
+DOCUMENTS_SEAL_KEY = env("DOCUMENTS_SEAL_KEY", default="/tmp/estampille-test-seal/key.pem")
+DOCUMENTS_SEAL_CERT = env(
+    "DOCUMENTS_SEAL_CERT", default="/tmp/estampille-test-seal/certificate.pem"
+)

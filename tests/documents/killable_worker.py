@@ -28,7 +28,7 @@ _delay = float(os.environ.get("DOCUMENTS_TEST_RENDER_DELAY", "0") or 0)
 _marker = os.environ.get("DOCUMENTS_TEST_MARKER", "")
 
 if _delay:
-    _render = services.render_pdf
+    _render = services.official_pdf
 
     def _slow_render(**kwargs):
         if _marker:
@@ -36,6 +36,6 @@ if _delay:
         time.sleep(_delay)
         return _render(**kwargs)
 
-    services.render_pdf = _slow_render
+    services.official_pdf = _slow_render
 
 __all__ = ["app"]

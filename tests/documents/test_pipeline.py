@@ -95,7 +95,7 @@ def test_failure_is_retried_then_marked_failed_and_retry_works(
         calls.append(1)
         raise RuntimeError("Pango a disparu")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(services, "official_pdf", broken)
     document = make_document("arrete_abrogation")
     assert document.status == DocumentStatus.FAILED
     assert "Pango a disparu" in document.error
@@ -111,7 +111,7 @@ def test_failure_is_retried_then_marked_failed_and_retry_works(
 
 
 def test_transient_failure_recovers(make_document, monkeypatch):
-    real = services.render_pdf
+    real = services.official_pdf
     calls = []
 
     def flaky(**kwargs):
@@ -120,7 +120,7 @@ def test_transient_failure_recovers(make_document, monkeypatch):
             raise OSError("disque plein")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "render_pdf", flaky)
+    monkeypatch.setattr(services, "official_pdf", flaky)
     document = make_document("refus")
     assert document.status == DocumentStatus.READY
     assert document.attempts == 2
@@ -152,7 +152,7 @@ def test_regeneration_makes_a_new_revision_and_keeps_the_old(
 
 
 def test_failed_latest_revision_is_replaced_on_request(make_document, monkeypatch):
-    monkeypatch.setattr(services, "render_pdf", lambda **kw: (_ for _ in ()).throw(ValueError()))
+    monkeypatch.setattr(services, "official_pdf", lambda **kw: (_ for _ in ()).throw(ValueError()))
     failed = make_document("refus")
     monkeypatch.undo()
     new = make_document("refus")

@@ -197,7 +197,7 @@ def test_failed_fragment_offers_retry_to_instructors_only(
 ):
     from documents import services
 
-    monkeypatch.setattr(services, "render_pdf", lambda **kw: (_ for _ in ()).throw(OSError()))
+    monkeypatch.setattr(services, "official_pdf", lambda **kw: (_ for _ in ()).throw(OSError()))
     document = make_document("refus")
     monkeypatch.undo()
     url = reverse("documents:status", args=[document.pk])
@@ -221,7 +221,7 @@ def test_retry_view_produces_the_document(
 ):
     from documents import services
 
-    monkeypatch.setattr(services, "render_pdf", lambda **kw: (_ for _ in ()).throw(OSError()))
+    monkeypatch.setattr(services, "official_pdf", lambda **kw: (_ for _ in ()).throw(OSError()))
     document = make_document("refus")
     monkeypatch.undo()
     client.force_login(instructeur)

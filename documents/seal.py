@@ -1,0 +1,134 @@
+"""The préfecture's electronic seal on its decisions: a PAdES signature made with pyHanko, as an
+incremental update after WeasyPrint wrote the PDF/A, with the key and certificate of the settings
+``DOCUMENTS_SEAL_KEY`` and ``DOCUMENTS_SEAL_CERT`` (PEM files).
+
+In development and tests (``DOCUMENTS_SEAL_DEV_PAIR``), a self-signed pair is created on first
+use (`ensure_dev_pair`, also the ``create_seal_certificate`` command that ``make run`` calls);
+production reads a real one and refuses to seal without it. The signer is loaded once per
+process (key and certificate parsing is not paid per document)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+FIELD_NAME = "SceauPrefecture"
+
+
+class SealUnavailable(RuntimeError):
+    """No key or certificate to seal with."""
+
+
+def ensure_dev_pair(key_path: Path, cert_path: Path) -> bool:
+    """Create a self-signed development key pair when none exists; True when created."""
+    if key_path.exists() and cert_path.exists():
+        return False
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Estampille (développement)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Sceau de développement Estampille"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return True
+
+
+def _paths() -> tuple[Path, Path]:
+    return Path(settings.DOCUMENTS_SEAL_KEY), Path(settings.DOCUMENTS_SEAL_CERT)
+
+
+@lru_cache(maxsize=4)
+def _signer(key_path: str, cert_path: str, passphrase: str):
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load(
+        key_path, cert_path, key_passphrase=passphrase.encode() if passphrase else None
+    )
+    if signer is None:
+        raise SealUnavailable(f"Clé ou certificat du sceau illisible ({key_path}, {cert_path}).")
+    return signer
+
+
+def signer():
+    """The loaded signer (cached per process and per key/certificate files)."""
+    key_path, cert_path = _paths()
+    if settings.DOCUMENTS_SEAL_DEV_PAIR:
+        ensure_dev_pair(key_path, cert_path)
+    if not (key_path.exists() and cert_path.exists()):
+        raise SealUnavailable(
+            "Le sceau électronique n'est pas configuré : DOCUMENTS_SEAL_KEY et "
+            "DOCUMENTS_SEAL_CERT doivent désigner la clé et le certificat (PEM)."
+        )
+    return _signer(str(key_path), str(cert_path), settings.DOCUMENTS_SEAL_PASSPHRASE)
+
+
+def seal_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
+    """The PDF with the seal (PAdES baseline, SHA-256) appended as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    sealer = signer()  # first: without a key, nothing is read
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason[:200],
+        location=location[:200] or None,
+    )
+    output = signers.sign_pdf(writer, metadata, signer=sealer)
+    return output.getvalue()
+
+
+def trusted_certificate():
+    """The seal's certificate (asn1crypto), for validation contexts (tests, checks)."""
+    from pyhanko.keys import load_cert_from_pemder
+
+    return load_cert_from_pemder(str(_paths()[1]))
