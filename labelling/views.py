@@ -2,10 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from labelling import home as home_sections
 from labelling import selectors, territories
+from labelling.directory import in_force_filter
 from labelling.models import Role
 from labelling.models.network import LabelStatus
 from labelling.permissions import may_invite_porteur
@@ -21,8 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "title": "Accueil",
         "places": places[:20],
         "place_count": places.count(),
-        "labelled_count": places.filter(label_status=LabelStatus.LABELLED).count(),
+        # « labellisé » counts from the label's date of effect; those still to come apart.
+        "labelled_count": places.filter(in_force_filter(on=timezone.localdate())).count(),
+        "upcoming_count": places.filter(
+            label_status=LabelStatus.LABELLED, label_effective_on__gt=timezone.localdate()
+        ).count(),
         "candidate_count": places.filter(label_status=LabelStatus.CANDIDATE).count(),
+        "sections": home_sections.sections_for(user),
     }
     template = {
         Role.PORTEUR: "labelling/home_porteur.html",

@@ -7,9 +7,10 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Circuits d'instruction"
 
     def ready(self) -> None:
-        from workflows import history, journal_triggers
+        from workflows import history, home, journal_triggers
 
         history.connect()
+        home.connect()
 
         # The SQLite journal trigger calls this function (see journal_triggers).
         connection_created.connect(

@@ -207,6 +207,20 @@ class Application(models.Model):
         return (self.draft_declaration.get("site") or {}).get("name") or "Lieu à préciser"
 
     @property
+    def state_label(self) -> str:
+        """The stage as people read it: a labelled file before its date of effect says so
+        (« Labellisé, effet le 01/01/2030 »)."""
+        from django.utils import timezone
+
+        if (
+            self.state == State.LABELLED
+            and self.effective_on is not None
+            and self.effective_on > timezone.localdate()
+        ):
+            return f"Labellisé, effet le {self.effective_on:%d/%m/%Y}"
+        return self.get_state_display()
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 

@@ -173,6 +173,25 @@ class Place(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def label_upcoming(self) -> bool:
+        """Labelled, but the label's date of effect is still to come."""
+        from django.utils import timezone
+
+        return (
+            self.label_status == LabelStatus.LABELLED
+            and self.label_effective_on is not None
+            and self.label_effective_on > timezone.localdate()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: « Labellisé » only from the label's date of effect
+        (« Labellisé, effet le 01/01/2030 » before)."""
+        if self.label_upcoming:
+            return f"Labellisé, effet le {self.label_effective_on:%d/%m/%Y}"
+        return self.get_label_status_display()
+
+    @property
     def declared_insee_code(self) -> str:
         """The INSEE code as declared: the arrondissement or commune déléguée when there is one,
         else the commune's."""

@@ -465,7 +465,7 @@ QUEUE_TABLE: Table[Application] = Table(
         Column("Commune", lambda app: app.place.commune.name if app.place else ""),
         Column("Porteur", lambda app: app.porteur.name),
         Column("Nature du porteur", lambda app: app.porteur.get_kind_display()),
-        Column("Étape", lambda app: app.get_state_display()),
+        Column("Étape", lambda app: app.state_label),
         Column("Instructeur", _instructor_name),
         Column(
             "Premier dépôt",
