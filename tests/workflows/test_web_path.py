@@ -348,12 +348,18 @@ def test_help_page_describes_the_stages(client):
 
 
 def test_documents_are_linked_from_the_file_page(client):
-    app = wf.submitted()
+    app = wf.submitted()  # its accusé not produced yet (nothing ran on commit)
     client.force_login(wf.porteur_of(app))
     page = client.get(url("application_detail", app)).content.decode()
     assert "Accusé de réception du dépôt n° 1" in page
     receipt = app.documents.get(kind="accuse_reception")
-    assert reverse("documents:download", args=[receipt.document_id]) in page
+    download = reverse("documents:download", args=[receipt.document_id])
+    assert "Document en préparation" in page and download not in page
+    from documents.services import produce_document
+
+    produce_document(document_id=receipt.document_id)
+    page = client.get(url("application_detail", app)).content.decode()
+    assert download in page and "Document en préparation" not in page
 
 
 def test_review_page_links_the_missing_justification_to_its_field(client):
