@@ -408,8 +408,27 @@ class OpinionAnswerForm(CleanTextForm):
 
 
 class ConventionUploadForm(CleanTextForm):
+    """Every fault said at once: the date and the file are both checked before anything is
+    kept (the service checks them again)."""
+
     signed_on = DateField(label="Date de signature")
     file = forms.FileField(label="Convention signée (PDF)")
+
+    def clean_signed_on(self):
+        from workflows.deadlines import today
+
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on and signed_on > today():
+            raise ValidationError("La date de signature ne peut être dans le futur.")
+        return signed_on
+
+    def clean_file(self):
+        from workflows import integrations
+
+        uploaded = self.cleaned_data["file"]
+        if uploaded:
+            integrations.validate_upload(uploaded)
+        return uploaded
 
 
 class ConventionStatusForm(CleanTextForm):

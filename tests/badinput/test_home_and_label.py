@@ -54,3 +54,22 @@ def test_a_signed_file_before_its_date_of_effect_says_so(client):
     client.force_login(app.created_by)
     html = client.get(reverse("workflows:application_detail", args=[app.pk])).content.decode()
     assert f"Labellisé, effet le {app.effective_on:%d/%m/%Y}" in html
+
+
+def test_the_convention_upload_reports_every_fault_at_once(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app = wf.in_conventions()
+    client.force_login(app.created_by)
+    tracking = app.convention_trackings.first()
+    later = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("workflows:convention_upload", args=[app.pk, tracking.operator_id]),
+        {"signed_on": later, "file": SimpleUploadedFile("convention.pdf", b"pas un PDF")},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "La date de signature ne peut être dans le futur." in html
+    assert "Le fichier « convention.pdf »" in html
+    assert 'aria-describedby="id_signed_on-messages"' in html
+    assert 'aria-describedby="id_file-messages"' in html
