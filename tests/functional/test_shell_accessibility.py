@@ -52,9 +52,15 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Chromium absent")
-def test_instructor_signs_in_and_browses_accessible_pages(live_server, page):
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo data, made before the browser starts: seed_demo seals decisions (pyHanko runs
+    an event loop), which cannot run in a thread where Playwright's own loop is running."""
     call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Chromium absent")
+def test_instructor_signs_in_and_browses_accessible_pages(live_server, seeded, page):
     page.goto(f"{live_server.url}/compte/connexion/")
     assert serious_violations(page) == []
     page.get_by_label("Adresse électronique").fill("instructeur-63@estampille.test")
