@@ -7,7 +7,8 @@ Screenshots of the key pages go to tests/artifacts/ (ignored by git).
 1. a future porteur: self-check, invitation, account, a draft over two sessions, upload,
    submission, answer to a request for more, acknowledgement downloaded and read back;
 2. the préfecture: the file found in the queue, instructed, conventions, proposal; the
-   signataire signs; the arrêté downloaded, read back and verified; the funding decision of
+   signataire signs; the arrêté downloaded, read back, its seal validated and its code verified;
+   the funding decision of
    the year of effect proposed and signed;
 3. a porteur answers its yearly renewal review; the instructor renews the label;
 4. a national user: the network status filtered by région, a table exported, the map; an
@@ -155,6 +156,17 @@ def pdf_text(path: str) -> str:
         ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
     ).stdout
     return text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def seal_status(path: Path):
+    """The PAdES seal of a downloaded PDF validated by pyHanko against the seal's certificate,
+    in a thread of its own (pyHanko runs an event loop; Playwright's runs in this thread)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.documents.test_seal import validate
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(validate, path.read_bytes()).result()
 
 
 def save_and_continue(page):
@@ -538,6 +550,8 @@ def test_journey_2_instruction_signature_arrete_verified_and_funding_signed(live
     assert "France Services d'Ambert" in text
     assert "janvier 2027" in text  # the date of effect
     code = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text).group(0)
+    status = seal_status(arrete)  # the electronic seal holds
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
 
     # --- anyone verifies it: the code typed with the keyboard alone, then the file compared
     checker = Visit(browser, live_server, "j2")
