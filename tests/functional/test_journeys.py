@@ -8,8 +8,7 @@ Screenshots of the key pages go to tests/artifacts/ (ignored by git).
    submission, answer to a request for more, acknowledgement downloaded and read back;
 2. the préfecture: the file found in the queue, instructed, conventions, proposal; the
    signataire signs; the arrêté downloaded, read back, its seal validated and its code verified;
-   the funding decision of
-   the year of effect proposed and signed;
+   the funding decision of the year of effect proposed and signed;
 3. a porteur answers its yearly renewal review; the instructor renews the label;
 4. a national user: the network status filtered by région, a table exported, the map; an
    anonymous visitor finds the nearest place from a postcode and opens its page.
