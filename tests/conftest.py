@@ -94,3 +94,16 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open(monkeypatch):
+    """A test that closes a response itself (``download.close()``) sends ``request_finished``,
+    whose ``close_old_connections`` closes the PostgreSQL connection inside the test's
+    transaction (Django's test client only holds that signal off while it runs a request; SQLite
+    in memory ignores the close, so only CI would fail). The test's own connections stay open;
+    a live server's threads keep theirs."""
+    from django.db import connections
+
+    for connection in connections.all():
+        monkeypatch.setattr(connection, "close_if_unusable_or_obsolete", lambda: None)
