@@ -1,8 +1,6 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from labelling.models import Role
-
 
 def navigation(request: HttpRequest) -> dict:
     """The main navigation, by role."""
@@ -10,7 +8,7 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     if user is not None and user.is_authenticated:
         items.append({"label": "Accueil", "url": reverse("home")})
-        if user.role == Role.PORTEUR:
+        if user.is_porteur:
             items.append({"label": "Mes lieux", "url": reverse("labelling:place_list")})
             items.append(
                 {"label": "Mes candidatures", "url": reverse("workflows:porteur_applications")}
@@ -18,9 +16,9 @@ def navigation(request: HttpRequest) -> dict:
             items.append({"label": "Mes financements", "url": reverse("funding:porteur_list")})
         else:
             items.append({"label": "Lieux", "url": reverse("labelling:place_list")})
-        if user.role in (Role.INSTRUCTEUR, Role.SIGNATAIRE):
+        if user.is_prefecture:
             items.append({"label": "Dossiers", "url": reverse("workflows:queue")})
-        if user.role == Role.OPERATEUR:
+        if user.is_operator:
             items.append({"label": "Avis demandés", "url": reverse("workflows:operator_opinions")})
         if user.is_porteur or user.is_national or user.is_prefecture:
             items.append({"label": "Revues annuelles", "url": reverse("renewal:list")})
