@@ -8,10 +8,3 @@ def sweep_orphan_files() -> int:
     from config.files import sweep_orphan_files as sweep
 
     return len(sweep().orphans)
-
-
-@shared_task(name="config.purge_submitted_forms", acks_late=True)
-def purge_submitted_forms() -> int:
-    from config.idempotency import purge
-
-    return purge()

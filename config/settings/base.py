@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # One-time keys of the forms: the lowest layer, every app may use it (idempotency/).
+    "idempotency",
     "labelling",
     "workflows",
     "workflows.onboarding",
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "config.context_processors.navigation",
             ],
             # {% once %}: the one-time key of the forms that create something.
-            "builtins": ["config.templatetags.once"],
+            "builtins": ["idempotency.templatetags.once"],
         },
     },
 ]
@@ -347,8 +349,8 @@ CELERY_BEAT_SCHEDULE["config-sweep-orphan-files"] = {
     "task": "config.sweep_orphan_files",
     "schedule": crontab(hour=3, minute=15),
 }
-CELERY_BEAT_SCHEDULE["config-purge-submitted-forms"] = {
-    "task": "config.purge_submitted_forms",
+CELERY_BEAT_SCHEDULE["idempotency-purge-submitted-forms"] = {
+    "task": "idempotency.purge_submitted_forms",
     "schedule": crontab(hour=3, minute=30),
 }
 
@@ -394,7 +396,7 @@ VIEWFLOW = {"AUTOREGISTER": False}
 
 # Logs go to standard error, at LOG_LEVEL (INFO by default).
 # Days the one-time keys of the forms are kept (a second post of a form is recognised that long;
-# config/idempotency.py).
+# idempotency/keys.py).
 SUBMITTED_FORM_DAYS = env.int("SUBMITTED_FORM_DAYS", default=7)
 
 LOGGING = {

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from config.idempotency import REPLAYED
-from config.models import SubmittedForm
+from idempotency.keys import REPLAYED
+from idempotency.models import SubmittedForm
 from tests.factories import InstructeurFactory, PorteurUserFactory
 from tests.workflows import factories as wf
 from workflows.models import Application, Message, Opinion, PrivateNote

@@ -30,6 +30,7 @@ PROJECT_APPS = {
     "funding",
     "renewal",
     "config",
+    "idempotency",
 }
 PROTECT, CASCADE, SET_NULL = "PROTECT", "CASCADE", "SET_NULL"
 
@@ -63,8 +64,8 @@ ON_DELETE = {
     "documents.SupportingDocumentGroupObjectPermission.content_object": CASCADE,
     "documents.SupportingDocumentGroupObjectPermission.group": CASCADE,
     "documents.SupportingDocumentGroupObjectPermission.permission": CASCADE,
-    # A form's one-time key is a dedup record, purged after days (config/idempotency.py).
-    "config.SubmittedForm.user": CASCADE,
+    # A form's one-time key is a dedup record, purged after days (idempotency/keys.py).
+    "idempotency.SubmittedForm.user": CASCADE,
     # Reference data reorganised by the official geography.
     "labelling.Commune.epci": SET_NULL,
     # The network coverage is a cache recomputed every hour (labelling/network_status.py).

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
+from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
 from labelling.access import log_refusal
 from labelling.exports import Column, Table
 from labelling.models import Operator

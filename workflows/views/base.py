@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
+from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
 from workflows import selectors, services
 from workflows.lifecycle import ApplicationLifecycle
 from workflows.models import Application

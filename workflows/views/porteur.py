@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.idempotency import REPLAYED, AlreadySubmitted, submitted_once
+from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
 from labelling.models import Operator
 from workflows import draft, integrations, selectors, services
 from workflows.forms import (

@@ -1,10 +1,10 @@
-"""``{% once %}``: the hidden one-time key of a form that creates something (config/idempotency.py).
+"""``{% once %}``: the hidden one-time key of a form that creates something (idempotency/keys.py).
 A built-in tag (``TEMPLATES`` options): put it next to ``{% csrf_token %}``."""
 
 from django import template
 from django.utils.html import format_html
 
-from config.idempotency import FIELD, new_key
+from idempotency.keys import FIELD, new_key
 
 register = template.Library()
 

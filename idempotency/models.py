@@ -1,4 +1,4 @@
-"""The project's own tables (above the domain apps)."""
+"""The one-time keys of the forms (idempotency/keys.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db import models
 
 
 class SubmittedForm(models.Model):
-    """The one-time key of a form that creates or changes something (config/idempotency.py):
+    """The one-time key of a form that creates or changes something (idempotency/keys.py):
     written in the same transaction as what the form does, so a second post of the same form
     (a double click, a reload that posts again, two tabs) finds it and changes nothing."""
 

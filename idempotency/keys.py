@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.models import SubmittedForm
+from idempotency.models import SubmittedForm
 
 FIELD = "request_key"
 REPLAYED = "Ce formulaire avait déjà été envoyé : il n'a été pris en compte qu'une fois."
