@@ -146,6 +146,7 @@ def build(
                     id=uuid.UUID(int=rng.getrandbits(128)),
                     kind=rng.choice(("commune", "epci", "association", "la_poste")),
                     name=f"Porteur d'essai n° {n}",
+                    article="le",
                 )
                 porteurs.append(porteur)
             fmt = place_format()

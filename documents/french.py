@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
+
+# Re-exported: the fallback of document snapshots frozen without an article.
+from labelling.names import infer_article as infer_article
+from labelling.names import starts_with_vowel_sound as _starts_with_vowel_sound
 
 # Espace fine insécable. Marianne has no U+202F glyph (PDF readers then see a plain space): a
 # thin space (U+2009, in the font) held by word joiners (U+2060) breaks no line either.
@@ -102,50 +105,6 @@ def typeset_html(document: str) -> str:
 # --- names in a sentence --------------------------------------------------------------------
 
 ARTICLES = ("le", "la", "l'", "les", "")  # "" : the name is used as it is
-
-
-def _starts_with_vowel_sound(word: str) -> bool:
-    if not word:
-        return False
-    first = unicodedata.normalize("NFD", word[0])[0].lower()
-    if first in "aeiouy":
-        return True
-    # h muet for the usual names (Hauteville, Hérault…); h aspiré ones are rare in place names.
-    return first == "h" and not word.lower().startswith(("haut", "hau", "hai", "ham", "han"))
-
-
-_FEMININE = {
-    "communauté", "commune", "association", "métropole", "ville", "fédération", "mairie",
-    "maison", "mutualité", "caisse", "régie", "préfecture", "sous-préfecture", "collectivité",
-    "union", "agglomération", "mission", "chambre", "structure", "fondation", "société",
-    "coopérative", "direction", "agence", "poste", "mutuelle", "ligue", "entente", "cité",
-}  # fmt: skip
-_MASCULINE = {
-    "syndicat", "centre", "conseil", "département", "groupement", "pôle", "établissement",
-    "office", "pays", "groupe", "point", "relais", "comité", "foyer", "gip", "ccas", "cias",
-    "petr", "sivom", "sivu", "district", "territoire", "secours", "bureau",
-}  # fmt: skip
-_PLURAL = {"amis", "restos"}
-
-
-def infer_article(name: str) -> str:
-    """The article a porteur's name takes in a sentence, guessed from its first word:
-    « la Communauté de communes … », « le Syndicat … », « l'Association … »; names that carry
-    their own article (« La Poste ») or are proper names take none."""
-    words = (name or "").strip().split()
-    if not words:
-        return ""
-    first = words[0]
-    lower = first.lower()
-    if lower in ("le", "la", "les") or lower.startswith(("l'", "l\u2019")):
-        return ""
-    if lower in _PLURAL:
-        return "les"
-    if lower in _FEMININE or lower in _MASCULINE:
-        if _starts_with_vowel_sound(lower):
-            return "l'"
-        return "la" if lower in _FEMININE else "le"
-    return ""
 
 
 def with_article(name: str, article: str) -> str:

@@ -149,7 +149,7 @@ def base_parts(
             commune_insee=commune_insee,
             departement=departement,
         ),
-        "porteur": c.Porteur(name=porteur_name, kind=porteur_kind),
+        "porteur": c.Porteur(name=porteur_name, kind=porteur_kind, article="la"),
         "application": c.FileReference(
             reference=f"FS-{departement}-2026-0042",
             revision=1,
@@ -282,5 +282,6 @@ def with_place(context: c.DocumentContext, place, porteur) -> c.DocumentContext:
             name=porteur.name if porteur else "",
             kind=porteur.get_kind_display() if porteur else "",
             address=porteur.address if porteur else "",
+            article=porteur.article if porteur else "",
         ),
     )

@@ -55,7 +55,7 @@ class OperatorAdmin(admin.ModelAdmin):
 
 @admin.register(models.Porteur)
 class PorteurAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "siret")
+    list_display = ("name", "article", "kind", "siret")
     list_filter = ("kind",)
     search_fields = ("name", "siret")
     autocomplete_fields = ("commune",)

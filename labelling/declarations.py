@@ -50,6 +50,7 @@ from labelling.models import (
     Training,
     Version,
 )
+from labelling.names import proposed_article
 from labelling.territories import (
     ResolvedCommune,
     UnknownCommune,
@@ -341,10 +342,21 @@ def _import_batch(
         key = _porteur_key(value)
         porteur = porteurs.get(key)
         if porteur is None:
-            porteur = Porteur(kind=value.kind, name=value.name, siret=value.siret)
+            porteur = Porteur(
+                kind=value.kind,
+                name=value.name,
+                siret=value.siret,
+                article=proposed_article(value.name),
+            )
             porteurs[key] = porteur
             new_porteurs.append(porteur)
         elif (porteur.kind, porteur.name) != (value.kind, value.name):
+            # A new name takes its own article, unless a person had chosen another one.
+            if porteur.name != value.name and porteur.article in (
+                "",
+                proposed_article(porteur.name),
+            ):
+                porteur.article = proposed_article(value.name)
             porteur.kind, porteur.name = value.kind, value.name
             if not porteur._state.adding:
                 changed_porteurs[porteur.pk] = porteur
@@ -403,7 +415,7 @@ def _import_batch(
 
     Porteur.objects.bulk_create(new_porteurs)
     if changed_porteurs:
-        Porteur.objects.bulk_update(changed_porteurs.values(), ["kind", "name"])
+        Porteur.objects.bulk_update(changed_porteurs.values(), ["kind", "name", "article"])
     Place.objects.bulk_create(new_places)
     if changed_places:
         Place.objects.bulk_update(changed_places, PLACE_FIELDS)

@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from labelling.names import NO_ARTICLE, proposed_article
 from labelling.validators import validate_siret
 
 
@@ -17,10 +18,33 @@ class PorteurKind(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
+class PorteurArticle(models.TextChoices):
+    """How the porteur's name reads in the sentences of the official documents."""
+
+    LA = "la", "la (la Communauté de communes du Livradois-Forez)"
+    LE = "le", "le (le Syndicat mixte du Parc Livradois-Forez)"
+    L = "l'", "l’ (l’Association Familles rurales d’Ambert)"
+    LES = "les", "les (les Restos du cœur du Puy-de-Dôme)"
+    NONE = (
+        NO_ARTICLE,
+        "aucun : le nom porte son article ou est un nom propre (La Poste, Les Herbiers, "
+        "Emmaüs Ambert)",
+    )
+
+
 class Porteur(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("nature", max_length=20, choices=PorteurKind.choices)
     name = models.CharField("nom", max_length=200)
+    article = models.CharField(
+        "article devant le nom",
+        max_length=3,
+        choices=PorteurArticle.choices,
+        help_text=(
+            "Comment le nom se lit dans les documents officiels : « porté par la Communauté de "
+            "communes du Livradois-Forez », « présentée par La Poste »."
+        ),
+    )
     siret = models.CharField(
         "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret]
     )
@@ -36,6 +60,16 @@ class Porteur(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A porteur created without a chosen article (an invitation, a command) gets the one
+        # its name suggests; a person corrects it in the administration.
+        if not self.article:
+            self.article = proposed_article(self.name)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "article" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "article"]
+        super().save(*args, **kwargs)
 
 
 class Operator(models.Model):

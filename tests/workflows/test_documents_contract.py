@@ -12,7 +12,12 @@ from documents.models import Document
 from documents.services import regenerate_document
 from documents.templatetags.documents_tags import date_long
 from tests.documents.pdf_tools import pdf_text, read_field
-from tests.factories import InstructeurFactory, SignataireFactory
+from tests.factories import (
+    InstructeurFactory,
+    PorteurFactory,
+    PorteurUserFactory,
+    SignataireFactory,
+)
 from tests.workflows import factories as wf
 from workflows import selectors, services
 from workflows.deadlines import today
@@ -137,3 +142,28 @@ def test_documents_of_a_file_are_typed_snapshots():
         assert context.place.departement == "63"
         assert context.issued_on == today()
         assert isinstance(context.issued_on, datetime.date)
+
+
+@pytest.mark.parametrize(
+    ("name", "article", "presented_by", "notified_to"),
+    [
+        # « Amicale » is no word the guess knows: it would write « présentée par Amicale ».
+        ("Amicale laïque d'Ambert", "l'", "par l'Amicale laïque d'Ambert", "notifié à l'Amicale"),
+        # « Point » would be guessed masculine: « le Point Virgule ».
+        ("Point Virgule", "-", "par Point Virgule", "notifié à Point Virgule"),
+        ("Les Herbiers", "-", "par Les Herbiers", "notifié aux Herbiers"),
+    ],
+)
+def test_the_arrete_writes_the_porteur_with_the_article_it_carries(
+    name, article, presented_by, notified_to, django_capture_on_commit_callbacks
+):
+    porteur = PorteurFactory(name=name, kind="association", article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        app = wf.in_decision(porteur_user=PorteurUserFactory(porteur=porteur))
+        services.sign_decision(user=SignataireFactory(departement_id="63"), application_id=app.pk)
+    app.refresh_from_db()
+    text = text_of(app, "arrete_labellisation")
+    assert f"présentée {presented_by}" in text
+    assert notified_to in text
+    document = Document.objects.get(pk=app.documents.get(kind="arrete_labellisation").document_id)
+    assert load_context(document.context).porteur.article == article

@@ -42,6 +42,10 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
             name=file.beneficiary_name or (porteur.name if porteur else ""),
             kind=porteur.get_kind_display() if porteur else "",
             address=porteur.address if porteur else "",
+            # The porteur's article, unless the beneficiary frozen at signing bears another name.
+            article=(
+                porteur.article if porteur and file.beneficiary_name in ("", porteur.name) else ""
+            ),
         ),
         issued_on=file.signed_on,
         signataire=contexts.Person(name=signer_name, quality=signer_quality),

@@ -428,6 +428,7 @@ def _document_parts(review: Review) -> dict[str, Any]:
             name=porteur.name if porteur else "Porteur à rattacher",
             kind=porteur.get_kind_display() if porteur else "",
             address=porteur.address if porteur else "",
+            article=porteur.article if porteur else "",
         ),
         "application": contexts.FileReference(
             reference=review.reference,

@@ -85,7 +85,10 @@ def document_parts(app: Application) -> dict[str, Any]:
             departement=place.departement_id if place else "",
         ),
         "porteur": contexts.Porteur(
-            name=porteur.name, kind=porteur.get_kind_display(), address=porteur.address
+            name=porteur.name,
+            kind=porteur.get_kind_display(),
+            address=porteur.address,
+            article=porteur.article,
         ),
         "application": contexts.FileReference(
             reference=app.reference,
