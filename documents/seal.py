@@ -123,8 +123,23 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         reason=reason[:200],
         location=location[:200] or None,
     )
-    output = signers.sign_pdf(writer, metadata, signer=sealer)
+    output = signers.sign_pdf(
+        writer, metadata, signer=sealer, bytes_reserved=_reserved_bytes(sealer)
+    )
     return output.getvalue()
+
+
+@lru_cache(maxsize=4)
+def _reserved_bytes(sealer) -> int:
+    """Room for the CMS signature in the PDF, in bytes (written twice as many hex digits).
+
+    Without it pyHanko signs each document twice: a dry run to measure the signature, then the
+    real one. The CMS object holds the certificates, the signed attributes (about 400 bytes) and
+    the signature value (72 bytes for ECDSA P-256, 512 for RSA 4096): the certificates' size plus
+    4 KiB of margin, rounded up to a KiB, holds it with any key and chain of the settings."""
+    certificates = [sealer.signing_cert, *sealer.cert_registry]
+    size = sum(len(certificate.dump()) for certificate in certificates) + 4096
+    return -(-size // 1024) * 1024
 
 
 def trusted_certificate():

@@ -284,3 +284,72 @@ def test_qr_code_decodes_to_the_verification_url(tmp_path):
         for page in sorted(tmp_path.glob("page*.png"))
     ]
     assert URL in "".join(decoded)
+
+
+def test_fonts_are_decoded_once_per_thread_and_still_embedded_in_every_document():
+    """The thread's WeasyPrint font configuration is kept between documents: the second render
+    decodes no font again, and its PDF still embeds Marianne (subset per document)."""
+    import threading
+
+    from documents.rendering import font_configuration, render_pdf
+
+    def fonts_in(folder):
+        return sorted(path.name for path in folder.iterdir())
+
+    first = render_pdf(
+        context=sample_context(DocumentKind.REFUS), verification_code=CODE, verify_url=URL
+    )
+    config = font_configuration()
+    decoded = fonts_in(config._folder)
+    second = render_pdf(
+        context=sample_context(DocumentKind.ACCUSE_RECEPTION),
+        verification_code=CODE,
+        verify_url=URL,
+    )
+    assert font_configuration() is config
+    assert fonts_in(config._folder) == decoded and len(decoded) >= 2
+    for pdf in (first, second):
+        fonts = pdf_fonts(pdf)
+        assert {font["name"].split("+")[-1] for font in fonts} >= {"Marianne", "Marianne-Bold"}
+        assert all(font["emb"] == "yes" for font in fonts)
+
+    other = []
+    thread = threading.Thread(target=lambda: other.append(font_configuration()))
+    thread.start()
+    thread.join()
+    assert other[0] is not config
+
+
+def test_a_forked_process_makes_its_own_font_configuration_and_leaves_the_parents_fonts():
+    """A worker forked after a render (Celery's prefork pool) renders with its own configuration;
+    dropping the inherited one does not delete the parent's decoded fonts."""
+    import os
+
+    from documents.rendering import font_configuration
+
+    render_pdf(context=sample_context(DocumentKind.REFUS), verification_code=CODE, verify_url=URL)
+    parent = font_configuration()
+    folder = parent._folder
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, drop the inherited configuration, report
+        status = 1
+        try:
+            import gc
+
+            pdf = render_pdf(
+                context=sample_context(DocumentKind.REFUS), verification_code=CODE, verify_url=URL
+            )
+            own = font_configuration()
+            del parent
+            gc.collect()
+            status = 0 if (own.pid == os.getpid() and pdf.startswith(b"%PDF")) else 2
+        finally:
+            os.write(write, bytes([status]))
+            os._exit(0)
+    os.close(write)
+    status = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert status == b"\x00"
+    assert folder.exists() and any(folder.iterdir())
+    assert font_configuration() is parent
