@@ -1,0 +1,203 @@
+"""The eight kinds of official document, each produced along the real path (the services a
+person's click calls, the real conformity engine, the real préfecture data, rendering, PDF/A and
+seal), then read back from the PDF: none may carry a fault a préfecture's legal officer would
+refuse (see issue 11). Samples are checked in tests/documents/test_typography.py; these are the
+documents people receive.
+
+Run with ``--basetemp=DIR`` to keep the PDFs and look at them (``pdftoppm -r 60 -png``)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from documents.models import Document, DocumentKind
+from labelling.funding import services as rule_services
+from tests.documents.pdf_tools import pdf_characters, pdf_text, read_field
+from tests.factories import (
+    InstructeurFactory,
+    PorteurFactory,
+    PorteurUserFactory,
+    SignataireFactory,
+    UserFactory,
+)
+from tests.workflows import factories as wf
+from tests.workflows.renewal.helpers import conform_place, porteur_user_of
+from workflows import services
+from workflows.funding import documents as funding_documents
+from workflows.funding import services as funding
+from workflows.funding.models import FundingCause
+from workflows.models import OpinionKind, Outcome
+from workflows.renewal import services as renewal
+from workflows.renewal.models import Review
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://estampille.example.gouv.fr"
+PORTEUR = "Communauté de communes Ambert Livradois Forez"
+
+
+def _document(row) -> Document:
+    document = Document.objects.get(pk=row.document_id)
+    assert document.is_ready, document.error
+    return document
+
+
+def _applications(porteur):
+    """Accusé de réception, demande de compléments, rapport, arrêté; and a refusal."""
+    instructor = InstructeurFactory(departement_id="63", first_name="Julie", last_name="Marcel")
+    signataire = SignataireFactory(departement_id="63", first_name="Claire", last_name="Fontanel")
+    porteur_user = PorteurUserFactory(porteur=porteur)
+    app = wf.drafted(porteur_user)
+    services.submit_application(user=porteur_user, application_id=app.pk)
+    services.request_completion(
+        user=instructor,
+        application_id=app.pk,
+        message="Joignez l'attestation de formation d'Agnès Roux ; précisez les horaires.",
+    )
+    services.submit_application(user=porteur_user, application_id=app.pk)
+    services.declare_complete(user=instructor, application_id=app.pk)
+    opinion = services.request_opinion(
+        user=instructor,
+        application_id=app.pk,
+        kind=OpinionKind.OPERATEUR,
+        operator_code="caf",
+        addressee="Caisse d'allocations familiales du Puy-de-Dôme",
+        addressee_email="caf63@example.fr",
+        question="Votre avis sur la permanence ?",
+    )
+    services.record_opinion(
+        user=instructor,
+        application_id=app.pk,
+        opinion_id=opinion.pk,
+        favourable=True,
+        answer="Avis favorable.",
+    )
+    app.refresh_from_db()
+    wf.review_all(app, instructor)
+    services.finish_review(user=instructor, application_id=app.pk)
+    services.close_opinions(user=instructor, application_id=app.pk)
+    app.refresh_from_db()
+    for tracking in app.convention_trackings.all():
+        services.set_convention_status(
+            user=instructor,
+            application_id=app.pk,
+            operator_code=tracking.operator_id,
+            status="national",
+        )
+    services.finish_conventions(user=instructor, application_id=app.pk)
+    services.propose(
+        user=instructor,
+        application_id=app.pk,
+        outcome=Outcome.LABEL,
+        reasons="Dossier conforme ; avis favorables. ;",
+        effective_on=datetime.date(2027, 1, 1),
+    )
+    services.sign_decision(user=signataire, application_id=app.pk)
+    refused = wf.in_decision(instructor=instructor, outcome=Outcome.REFUSE, conform=False)
+    services.sign_decision(user=signataire, application_id=refused.pk)
+    return app, refused
+
+
+def _funding_file(porteur):
+    national = UserFactory(email="anct@example.fr")
+    year = datetime.date.today().year
+    for funder in ("fnadt", "fonds_national_fs"):
+        rule_services.set_envelope(
+            user=national,
+            departement_code="63",
+            year=year,
+            funder_code=funder,
+            amount=100000,
+        )
+    place = conform_place(porteur=porteur, name="France Services de Saint-Anthème")
+    file = funding.open_funding_file(place=place, year=year, cause=FundingCause.LABELLING)
+    funding.propose(user=InstructeurFactory(departement_id="63"), file_id=file.pk)
+    funding.sign(user=SignataireFactory(departement_id="63"), file_id=file.pk)
+    return file
+
+
+def _review() -> Review:
+    place = conform_place(
+        name="France Services d'Ambert",
+        address="Place de l'Aubépin, 63660 Saint-Anthème",
+        porteur=PorteurFactory(name="La Poste", kind="la_poste"),
+    )
+    renewal.open_campaign(year=datetime.date.today().year, notify=False)
+    review = Review.objects.get(place=place)
+    renewal.confirm_unchanged(
+        user=porteur_user_of(place), review_id=review.pk, activity_confirmed=True
+    )
+    instructor = InstructeurFactory(departement_id=place.departement_id)
+    renewal.issue_notice(
+        user=instructor,
+        review_id=review.pk,
+        reasons="Ouvrir le samedi matin ; afficher les horaires.",
+        deadline=datetime.date.today() + datetime.timedelta(days=60),
+    )
+    renewal.suspend(user=instructor, review_id=review.pk, reasons="Aucune correction.")
+    renewal.propose_abrogation(user=instructor, review_id=review.pk, reasons="Toujours rien.")
+    renewal.sign_abrogation(
+        user=SignataireFactory(departement_id=place.departement_id), review_id=review.pk
+    )
+    return review
+
+
+# What no document may say, as (pattern, what it means).
+FAULTS_IN_WORDS = (
+    (r"127\.0\.0\.1|localhost", "adresse de développement"),
+    (r"\b[a-z]+(?:-[a-z]+)*-\d{4}\b", "identifiant technique (slug)"),
+    (r"\b[a-z]+(?:_[a-z]+)+\b", "code interne"),
+    (r"\b(?:par|à|de) Communauté\b", "article manquant devant le nom du porteur"),
+    (r"\b[Dd]e [AEIOUYÂÉÈÊÎÔaeiouyâéèêîô]", "« de » sans élision"),
+    (r"\bprolonge", "« prolonge » (un recours interrompt le délai)"),
+    (r"\bretrait\b|label (?:est |sera )?retiré", "« retrait » (fin pour l'avenir : abrogation)"),
+    (r"clos sans suite", "« clos sans suite » (classé sans suite)"),
+    (r"\{\{|\}\}|\{%|%\}|\bNone\b", "variable de gabarit non remplacée"),
+    (r"Considérant(?: que)?\s*[;.,]", "« Considérant » vide"),
+    (r"\(\s*\)|\s,", "mention vide"),
+)
+
+
+def faults_of(pdf: bytes) -> list[str]:
+    text = pdf_text(pdf)
+    found = [
+        f"{meaning} : « {m.group(0)} » dans « …{text[max(0, m.start() - 40) : m.end() + 20]}… »"
+        for pattern, meaning in FAULTS_IN_WORDS
+        for m in re.finditer(pattern, text)
+    ]
+    characters = pdf_characters(pdf)
+    for m in re.finditer(r"(?<![\u2009\u202f\u00a0]) [;:!?]|« | »", characters):
+        context = characters[max(0, m.start() - 30) : m.end() + 10]
+        found.append(f"espace ordinaire dans la ponctuation : « {context} »")
+    if "'" in characters:
+        found.append("apostrophe droite")
+    return found
+
+
+def test_the_eight_kinds_along_the_real_path_read_right(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = SITE
+    porteur = PorteurFactory(name=PORTEUR, kind="epci", siret="20007075300014", article="la")
+    with django_capture_on_commit_callbacks(execute=True):
+        app, refused = _applications(porteur)
+        file = _funding_file(porteur)
+        review = _review()
+    documents = {row.kind: _document(row) for row in app.documents.filter(role="generated")}
+    documents["refus"] = _document(refused.documents.get(kind="refus"))
+    file.refresh_from_db()
+    documents["decision_financement"] = funding_documents.decision_document(file)
+    documents.update({row.kind: _document(row) for row in review.documents.all()})
+    assert set(documents) == set(DocumentKind.values)
+
+    faults = {}
+    for kind, document in sorted(documents.items()):
+        pdf = read_field(document.file)
+        (tmp_path / f"{kind}.pdf").write_bytes(pdf)
+        assert f"{SITE}/" in pdf_text(pdf), f"{kind} : lien de vérification absent"
+        if found := faults_of(pdf):
+            faults[kind] = found
+    assert not faults, "\n".join(f"{k} : {f}" for k, fs in faults.items() for f in fs)
