@@ -8,9 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from rest_framework.authtoken.models import Token
 
+from idempotency.keys import once_per_form
+
 
 @never_cache
 @login_required
+@once_per_form("api:token_page")
 def token_page(request: HttpRequest) -> HttpResponse:
     """GET: whether the user has a token. POST ``action=create`` (a new token, any former one
     revoked) or ``action=revoke``. The key is shown once, right after it is made."""

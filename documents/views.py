@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from documents.contexts import UnreadableContext, load_context
 from documents.forms import VerifyCodeForm, VerifyFileForm
 from documents.models import Document
 from documents.prefectures import prefecture_info
+from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
 from labelling.selectors import place_for_user
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -231,8 +233,13 @@ def retry(request: HttpRequest, document_id) -> HttpResponse:
     if not permissions.may_manage(request.user, document):
         raise PermissionDenied("Seules la préfecture et l'agence nationale relancent un document.")
     try:
-        document = services.retry_document(document=document, requested_by=request.user)
+        # One form, one effect: a double click starts the production once.
+        with submitted_once(request, "documents:retry") as once:
+            document = services.retry_document(document=document, requested_by=request.user)
+            once.done(_back_url(document))
         messages.success(request, "La production du document est relancée.")
+    except AlreadySubmitted:
+        messages.info(request, REPLAYED)
     except services.DocumentNotRetryable as exc:
         messages.error(request, str(exc))
     return _back(request, document)
@@ -247,13 +254,22 @@ def regenerate(request: HttpRequest, document_id) -> HttpResponse:
             "Seules la préfecture et l'agence nationale produisent une nouvelle révision."
         )
     try:
-        new = services.regenerate_document(document=document, requested_by=request.user)
+        # One form, one effect: a double click makes one new revision.
+        with submitted_once(request, "documents:regenerate") as once:
+            new = services.regenerate_document(document=document, requested_by=request.user)
+            once.done(_back_url(document))
         messages.success(
             request, f"Une nouvelle révision (n° {new.revision}) est en cours de production."
         )
+    except AlreadySubmitted:
+        messages.info(request, REPLAYED)
     except services.DocumentNotRetryable as exc:
         messages.error(request, str(exc))
     return _back(request, document)
+
+
+def _back_url(document: Document) -> str:
+    return reverse("documents:place_documents", kwargs={"place_id": document.place_id})
 
 
 def _back(request: HttpRequest, document: Document) -> HttpResponse:
@@ -264,7 +280,7 @@ def _back(request: HttpRequest, document: Document) -> HttpResponse:
             "documents/_status.html",
             {"document": document, "may_manage": permissions.may_manage(request.user, document)},
         )
-    return redirect("documents:place_documents", place_id=document.place_id)
+    return redirect(_back_url(document))
 
 
 @login_required

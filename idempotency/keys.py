@@ -9,18 +9,27 @@ in its template, a hidden ``request_key`` field). The view runs what the form do
   refuses its key (PostgreSQL's unique index), so exactly one is done.
 - A post refused (a field to correct, a step not possible now) rolls back with its key: the
   corrected form can be sent again.
-Keys are purged after ``SUBMITTED_FORM_DAYS`` days (``purge_submitted_forms``)."""
+Keys are purged after ``SUBMITTED_FORM_DAYS`` days (``purge_submitted_forms``).
+
+A view that does its work and answers with a redirection can simply be decorated with
+``@once_per_form("app:action")``: the redirection is where a second post is sent; an answer
+that is not a redirection (the form shown again with what to correct) forgets the key.
+
+This module is the lowest layer of the project: it imports no app of it (import-linter)."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from idempotency.models import SubmittedForm
@@ -57,6 +66,13 @@ class Once:
             self.row.result_url = result_url[:500]
             self.row.save(update_fields=["result_url"])
 
+    def forget(self) -> None:
+        """Nothing was done that a second post could repeat (a form to correct): the same form
+        may be sent again once corrected."""
+        if self.row is not None:
+            self.row.delete()
+            self.row = None
+
 
 @contextmanager
 def submitted_once(request: HttpRequest, action: str) -> Iterator[Once]:
@@ -75,6 +91,35 @@ def submitted_once(request: HttpRequest, action: str) -> Iterator[Once]:
             earlier = SubmittedForm.objects.filter(key=key, user=user).first()
             raise AlreadySubmitted(earlier.result_url if earlier else "") from None
         yield Once(row)
+
+
+REDIRECTIONS = (301, 302, 303)
+
+
+def once_per_form(action: str) -> Callable:
+    """Decorate a view (under its sign-in check) so that each form posted to it has one
+    effect: see the module. The view runs inside the key's transaction."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            try:
+                with submitted_once(request, action) as once:
+                    response = view(request, *args, **kwargs)
+                    if response.status_code in REDIRECTIONS:
+                        once.done(response["Location"])
+                    else:
+                        once.forget()
+                    return response
+            except AlreadySubmitted as replay:
+                messages.info(request, REPLAYED)
+                return redirect(replay.result_url or "/")
+
+        return wrapper
+
+    return decorate
 
 
 def purge(*, older_than_days: int | None = None) -> int:

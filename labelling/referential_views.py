@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from idempotency.keys import once_per_form
 from labelling.conformity import check, validate_declaration
 from labelling.conformity.criteria import KINDS
 from labelling.conformity.declaration import today_in_paris
@@ -130,6 +131,7 @@ class PublishForm(CleanTextForm):
 
 
 @national_required
+@once_per_form("labelling:version_list")
 def version_list(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -166,6 +168,7 @@ def version_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @national_required
+@once_per_form("labelling:criterion_edit")
 def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     criterion = get_object_or_404(Criterion, pk=pk, version__code=code)
     if criterion.version.status != VersionStatus.DRAFT:
@@ -200,6 +203,7 @@ def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @national_required
 @require_POST
+@once_per_form("labelling:version_publish")
 def version_publish(request: HttpRequest, code: str) -> HttpResponse:
     version = get_object_or_404(Version, code=code)
     form = PublishForm(request.POST)
@@ -219,6 +223,7 @@ def version_publish(request: HttpRequest, code: str) -> HttpResponse:
 
 @national_required
 @require_POST
+@once_per_form("labelling:impact_start")
 def impact_start(request: HttpRequest, code: str) -> HttpResponse:
     version = get_object_or_404(Version, code=code)
     run = ImpactRun.objects.create(version=version, created_by=request.user)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from idempotency.keys import REPLAYED, AlreadySubmitted, once_per_form, submitted_once
 from labelling import selectors as place_selectors
 from labelling.access import log_refusal
 from labelling.activity import csvfile, selectors, services
@@ -143,6 +144,7 @@ def place_activity(request: HttpRequest, place_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("activity:month_form")
 def month_form(request: HttpRequest, place_id, year: int, month: int) -> HttpResponse:
     place = _place_or_404(request, place_id)
     if not may_enter_activity(request.user, place):
@@ -191,10 +193,21 @@ def import_figures(request: HttpRequest) -> HttpResponse:
         if upload.size > MAX_UPLOAD:
             form.add_error("file", "Le fichier dépasse 5 Mo : découpez-le.")
         else:
-            outcome = services.import_csv(user=request.user, data=upload.read())
-            if outcome.fatal:
-                form.add_error("file", outcome.fatal)
-                outcome = None
+            try:
+                # One form, one effect: a file sent twice (a double click) is imported once.
+                with submitted_once(request, "activity:import") as once:
+                    outcome = services.import_csv(user=request.user, data=upload.read())
+                    if outcome.fatal:
+                        once.forget()  # nothing imported: the corrected file may be sent
+                    else:
+                        once.done(reverse("activity:import"))
+            except AlreadySubmitted:
+                messages.info(request, REPLAYED)
+                form = ImportForm()
+            else:
+                if outcome.fatal:
+                    form.add_error("file", outcome.fatal)
+                    outcome = None
     return render(
         request,
         "labelling/activity/import.html",

@@ -287,3 +287,23 @@ def test_batch_page_and_fragment(
     assert "data-poll-url" not in fragment
     client.force_login(other_instructeur)
     assert client.get(reverse("documents:batch", args=[batch.pk])).status_code == 404
+
+
+def test_a_double_click_on_regenerate_makes_one_revision(
+    client, make_document, instructeur, django_capture_on_commit_callbacks
+):
+    """« Produire une nouvelle révision » posted twice from the same page: one new revision."""
+    from idempotency.keys import REPLAYED
+    from tests.access.test_every_form_has_a_key import key_of_form
+
+    document = make_document("refus")
+    client.force_login(instructeur)
+    url = reverse("documents:regenerate", args=[document.pk])
+    page = client.get(reverse("documents:place_documents", args=[document.place_id]))
+    key = key_of_form(page, url)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"request_key": key})
+    revisions = Document.objects.filter(kind=document.kind, subject_key=document.subject_key)
+    assert sorted(revisions.values_list("revision", flat=True)) == [1, 2]
+    assert REPLAYED.replace("'", "&#x27;") in client.get(response.url).content.decode()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from idempotency.keys import once_per_form
 from labelling import coverage
 from labelling import network_status as ns
 from labelling.access import log_refusal
@@ -181,6 +182,7 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("network:refresh_coverage")
 def refresh_coverage(request: HttpRequest) -> HttpResponse:
     """The agency asks for the coverage (and the page's figures) to be computed again now."""
     area = _area(request)

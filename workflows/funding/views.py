@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from idempotency.keys import once_per_form
 from labelling.access import log_refusal
 from labelling.exports import Column, Table
 from labelling.funding import selectors as rule_selectors
@@ -240,6 +241,7 @@ def export_payments(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("funding:open_year")
 def open_year(request: HttpRequest) -> HttpResponse:
     _require_queue(request)
     form = forms.OpenYearForm(request.POST)
@@ -352,6 +354,7 @@ def _action(
 
 
 @login_required
+@once_per_form("funding:adjust")
 def adjust(request: HttpRequest, file_id) -> HttpResponse:
     return _action(
         request,
@@ -373,6 +376,7 @@ def adjust(request: HttpRequest, file_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("funding:override")
 def override(request: HttpRequest, file_id) -> HttpResponse:
     return _action(
         request,
@@ -391,6 +395,7 @@ def override(request: HttpRequest, file_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("funding:send_back")
 def send_back(request: HttpRequest, file_id) -> HttpResponse:
     return _action(
         request,
@@ -407,6 +412,7 @@ def send_back(request: HttpRequest, file_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("funding:close")
 def close(request: HttpRequest, file_id) -> HttpResponse:
     return _action(
         request,
@@ -433,6 +439,7 @@ def _sign(request, file, form):
 
 
 @login_required
+@once_per_form("funding:sign")
 def sign(request: HttpRequest, file_id) -> HttpResponse:
     return _action(
         request,
@@ -450,6 +457,7 @@ def sign(request: HttpRequest, file_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("funding:engage")
 def engage(request: HttpRequest, file_id) -> HttpResponse:
     file = _file_or_404(request, file_id)
     return _action(
@@ -483,6 +491,7 @@ def _post(request: HttpRequest, file_id, name: str, call, success: str) -> HttpR
 
 @login_required
 @require_POST
+@once_per_form("funding:propose")
 def propose(request: HttpRequest, file_id) -> HttpResponse:
     return _post(
         request,
@@ -495,6 +504,7 @@ def propose(request: HttpRequest, file_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("funding:recompute")
 def recompute(request: HttpRequest, file_id) -> HttpResponse:
     return _post(
         request,
@@ -514,6 +524,7 @@ def _payment_date(request: HttpRequest):
 
 @login_required
 @require_POST
+@once_per_form("funding:order_payment")
 def order_payment(request: HttpRequest, file_id, payment_id) -> HttpResponse:
     return _post(
         request,
@@ -528,6 +539,7 @@ def order_payment(request: HttpRequest, file_id, payment_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("funding:pay")
 def pay(request: HttpRequest, file_id, payment_id) -> HttpResponse:
     return _post(
         request,
@@ -571,6 +583,7 @@ def _require_rules_reader(request: HttpRequest) -> None:
 
 
 @login_required
+@once_per_form("funding:rates")
 def rates(request: HttpRequest) -> HttpResponse:
     _require_rules_reader(request)
     funders = list(Funder.objects.all())
@@ -625,6 +638,7 @@ def rates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form("funding:envelopes")
 def envelopes(request: HttpRequest) -> HttpResponse:
     _require_rules_reader(request)
     year = _year(request.GET.get("annee"), default=timezone.localdate().year)

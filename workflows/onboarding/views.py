@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from idempotency.keys import once_per_form
 from labelling import selectors as labelling_selectors
 from labelling.access import log_refusal
 from labelling.exports import Column, Table
@@ -219,6 +220,7 @@ def _post_action(
 
 @login_required
 @require_POST
+@once_per_form("onboarding:confirm")
 def confirm(request: HttpRequest, invitation_id) -> HttpResponse:
     return _post_action(
         request,
@@ -231,6 +233,7 @@ def confirm(request: HttpRequest, invitation_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("onboarding:revoke")
 def revoke(request: HttpRequest, invitation_id) -> HttpResponse:
     return _post_action(
         request,
@@ -242,6 +245,7 @@ def revoke(request: HttpRequest, invitation_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("onboarding:refuse")
 def refuse(request: HttpRequest, invitation_id) -> HttpResponse:
     invitation = _invitation_or_404(request, invitation_id)
     lifecycle = _require_transition(request, invitation, "refuse")

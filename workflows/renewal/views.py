@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
+from idempotency.keys import REPLAYED, AlreadySubmitted, once_per_form, submitted_once
 from labelling.access import log_refusal
 from labelling.exports import Column, Table
 from labelling.models import Operator
@@ -215,6 +215,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
     )
 
 
+@once_per_form("renewal:edit_section")
 def edit_section(request: HttpRequest, review_id, section: str) -> HttpResponse:
     """One part of the declaration, pre-filled with what the review (or the place) says."""
     if not request.user.is_authenticated:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from idempotency.keys import REPLAYED, AlreadySubmitted, submitted_once
+from idempotency.keys import REPLAYED, AlreadySubmitted, once_per_form, submitted_once
 from labelling.models import Operator
 from workflows import draft, integrations, selectors, services
 from workflows.forms import (
@@ -92,6 +92,7 @@ def draft_resume(request: HttpRequest, application_id) -> HttpResponse:
 
 
 @login_required
+@once_per_form("workflows:draft_step")
 def draft_step(request: HttpRequest, application_id, step: str) -> HttpResponse:
     """One step of the form, with the live check of the cahier des charges beside it."""
     if step not in draft.STEP_SLUGS:
@@ -146,6 +147,7 @@ def draft_step(request: HttpRequest, application_id, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form("workflows:draft_piece_remove")
 def draft_piece_remove(request: HttpRequest, application_id, document_id) -> HttpResponse:
     """« Supprimer » a piece of the draft."""
     app, _lifecycle, elsewhere = open_file(request, application_id, "edit_draft")

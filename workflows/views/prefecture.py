@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from idempotency.keys import once_per_form
 from labelling.exports import Column, Table
 from labelling.models import PorteurKind
 from workflows import permissions, selectors, services
@@ -65,6 +66,7 @@ class Completeness(FormAction):
 
 
 @login_required
+@once_per_form("workflows:review")
 def review(request: HttpRequest, application_id) -> HttpResponse:
     """One form per criterion; « terminer » also records that the review is finished."""
     app, _lifecycle, elsewhere = open_file(request, application_id, "review")
@@ -534,6 +536,7 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_form("workflows:queue_take")
 def queue_take(request: HttpRequest) -> HttpResponse:
     """Batch action of the queue: the instructor takes every selected file they may take."""
     _require_queue_user(request)

@@ -217,3 +217,45 @@ def test_figures_are_closed_when_the_review_is_decided(client, porteur, place):
     assert "ne peuvent plus être corrigés" in outcome.errors[0]
     # The next year stays open.
     save_month(user=porteur, place=place, month=datetime.date(2026, 1, 1), figures={"caf": (3, 4)})
+
+
+def test_a_file_sent_twice_is_imported_once(client, porteur, place):
+    """A double click on « Importer »: the second post says it was already taken into account
+    and imports nothing again; a new page (a new key) imports as the user means it."""
+    from idempotency.keys import REPLAYED
+    from tests.access.test_every_form_has_a_key import key_of_form
+
+    client.force_login(porteur)
+    key = key_of_form(client.get(reverse("activity:import")))
+
+    def send():
+        return client.post(
+            reverse("activity:import"),
+            {
+                "file": SimpleUploadedFile("activite.csv", GOOD, content_type="text/csv"),
+                "request_key": key,
+            },
+        ).content.decode()
+
+    assert "3 ligne(s) créée(s)" in send()
+    second = send()
+    assert escape(REPLAYED) in second
+    assert "inchangée(s)" not in second  # nothing read again
+    assert MonthlyActivity.objects.filter(place=place).count() == 3
+
+
+def test_a_month_sent_twice_is_written_once(client, porteur, place):
+    from idempotency.keys import REPLAYED
+    from tests.access.test_every_form_has_a_key import key_of_form
+
+    client.force_login(porteur)
+    url = reverse("activity:month", args=[place.pk, 2025, 3])
+    data = {"request_key": key_of_form(client.get(url))}
+    for code in ("caf", "dgfip"):
+        data[f"people_{code}"], data[f"requests_{code}"] = "12", "15"
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302, first.content.decode()[:3000]
+    march = MonthlyActivity.objects.filter(place=place, month=datetime.date(2025, 3, 1))
+    assert march.count() == 2  # one row per operator, written once
+    assert escape(REPLAYED) in client.get(second.url).content.decode()

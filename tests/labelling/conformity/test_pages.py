@@ -177,3 +177,29 @@ def test_impact_of_a_draft_in_the_background(national_client, django_capture_on_
     xlsx = national_client.get(f"/etudes-d-impact/{run.pk}/export.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.max_row == 3  # header and two non-conform places
+
+
+def test_a_double_click_on_impact_starts_one_study(national_client):
+    """The impact run's button posted twice (a double click): one study, and the second post
+    lands on the first study's page."""
+    from idempotency.keys import REPLAYED
+    from tests.access.test_every_form_has_a_key import key_of_form
+
+    source = Version.objects.get(code="france-services-2019")
+    list_page = national_client.get("/cahier-des-charges/")
+    data = {"code": "brouillon-double", "title": "Brouillon", "copy_from": source.pk}
+    data["request_key"] = key_of_form(list_page)
+    first = national_client.post("/cahier-des-charges/", data)
+    second = national_client.post("/cahier-des-charges/", data)
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url  # not « ce code existe déjà » on the form
+    assert Version.objects.filter(code="brouillon-double").count() == 1
+
+    url = "/cahier-des-charges/brouillon-double/impact/"
+    key = key_of_form(national_client.get("/cahier-des-charges/brouillon-double/"), url)
+    first = national_client.post(url, {"request_key": key})
+    second = national_client.post(url, {"request_key": key})
+    assert ImpactRun.objects.filter(version__code="brouillon-double").count() == 1
+    assert second.url == first.url == f"/etudes-d-impact/{ImpactRun.objects.get().pk}/"
+    page = national_client.get(second.url).content.decode()
+    assert REPLAYED.replace("'", "&#x27;") in page

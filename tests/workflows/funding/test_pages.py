@@ -280,3 +280,20 @@ def test_the_queue_shows_the_envelopes_of_the_year(client, file, instructor, env
     assert "Enveloppes 2020 du département 63" in page
     # 100 000 € each, 7 540,99 € (FNADT) waiting for a signature.
     assert "100 000,00 €" in page and "7 540,99 €" in page and "92 459,01 €" in page
+
+
+def test_a_button_clicked_twice_acts_once(client, file, instructor):
+    """« Recalculer » posted twice from the same page: the amount is computed again once (one
+    journal entry); the second post lands on the file with « déjà envoyé »."""
+    from idempotency.keys import REPLAYED
+    from tests.access.test_every_form_has_a_key import key_of_form
+    from workflows.funding.models import FundingAction
+
+    client.force_login(instructor)
+    url = reverse("funding:recompute", args=[file.pk])
+    key = key_of_form(client.get(reverse("funding:detail", args=[file.pk])), url)
+    first = client.post(url, {"request_key": key})
+    second = client.post(url, {"request_key": key})
+    assert first.status_code == second.status_code == 302
+    assert file.journal.filter(action=FundingAction.RECOMPUTE).count() == 1
+    assert REPLAYED in text(client.get(second.url))

@@ -341,3 +341,19 @@ def test_an_abrogation_frozen_under_its_former_kind_still_reads():
     assert snapshot["schema"] == "arrete_abrogation/1"
     snapshot["schema"] = "arrete_retrait/1"  # as stored before the rename
     assert isinstance(contexts.load_context(snapshot), contexts.ArreteAbrogation)
+
+
+def test_a_section_saved_twice_is_recorded_once(client, opened):
+    """« Enregistrer » of a section clicked twice: one journal entry, the second post sent where
+    the first led."""
+    from tests.access.test_every_form_has_a_key import key_of_form
+
+    login(client, porteur_user_of(opened.place))
+    page = client.get(url("edit", opened, "horaires"))
+    data = {day: "09:00-12:00, 13:30-17:30" for day in ("mo", "tu", "we", "th", "fr")}
+    data["request_key"] = key_of_form(page)
+    first = client.post(url("edit", opened, "horaires"), data)
+    second = client.post(url("edit", opened, "horaires"), data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert JournalEntry.objects.filter(review=opened, action=ReviewAction.EDIT).count() == 1
