@@ -48,3 +48,18 @@ def css_string(value) -> str:
 def considerant(value) -> str:
     """A free reason as a recital: « Considérant que … ; »."""
     return french.considerant(str(value or ""))
+
+
+@register.filter
+def url_lines(value) -> str:
+    """A URL as a narrow box prints it: it may break only before its last path segment (the
+    verification code), never inside the code at one of its hyphens."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    url = str(value or "")
+    head, slash, tail = url.rstrip("/").rpartition("/")
+    if not slash:
+        return escape(url)
+    last = tail + url[len(head) + 1 + len(tail) :]
+    return mark_safe(f'{escape(head)}/<wbr><span class="nowrap">{escape(last)}</span>')

@@ -177,6 +177,38 @@ def faults_of(pdf: bytes) -> list[str]:
     return found
 
 
+def _pages(pdf: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def layout_faults(pdf: bytes) -> list[str]:
+    """The signature and the verification box sit on one page, after some of the text they
+    close (never alone on a page)."""
+    pages = _pages(pdf)
+    signed = [n for n, text in enumerate(pages) if "Fait à" in text]
+    if len(signed) != 1:
+        return [f"« Fait à » sur {len(signed)} pages"]
+    page = pages[signed[0]]
+    found = []
+    if "Code de vérification" not in page:
+        found.append("le code de vérification n'est pas sur la page de la signature")
+    # The box comes first: what precedes it is the text the signature closes.
+    ends = [page.index(mark) for mark in ("Fait à", "Vérifiez") if mark in page]
+    before = page[: min(ends)]
+    body = [
+        line
+        for line in before.splitlines()
+        if line.strip() and "code de vérification" not in line and not line.startswith("Page ")
+    ]
+    if sum(len(line) for line in body) < 150:
+        found.append(f"la signature est presque seule sur la page {signed[0] + 1}")
+    return found
+
+
 def test_the_eight_kinds_along_the_real_path_read_right(
     settings, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -198,6 +230,6 @@ def test_the_eight_kinds_along_the_real_path_read_right(
         pdf = read_field(document.file)
         (tmp_path / f"{kind}.pdf").write_bytes(pdf)
         assert f"{SITE}/" in pdf_text(pdf), f"{kind} : lien de vérification absent"
-        if found := faults_of(pdf):
+        if found := faults_of(pdf) + layout_faults(pdf):
             faults[kind] = found
     assert not faults, "\n".join(f"{k} : {f}" for k, fs in faults.items() for f in fs)
