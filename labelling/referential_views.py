@@ -133,7 +133,7 @@ class PublishForm(CleanTextForm):
 @national_required
 @once_per_form("labelling:version_list")
 def version_list(request: HttpRequest) -> HttpResponse:
-    form = DraftForm(request.POST or None)
+    form = DraftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             draft = create_draft_version(user=request.user, **form.cleaned_data)
@@ -176,7 +176,9 @@ def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             request, "Une version publiée ne se modifie plus : créez une nouvelle version."
         )
         return redirect("labelling:version_detail", code=code)
-    form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=pk))
+    form = CriterionForm(
+        request.POST if request.method == "POST" else None, instance=Criterion.objects.get(pk=pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_draft_criterion(

@@ -164,6 +164,16 @@ class AgentForm(CleanTextForm):
 
 
 class BaseAgentFormSet(forms.BaseFormSet):
+    """The agents, one form each. The list itself (how many forms were sent) is checked too: a
+    page that did not send it whole is told so in French, naming the list."""
+
+    default_error_messages = {
+        "missing_management_form": "Agents et formations : la liste des agents n'est pas "
+        "arrivée entière. Rechargez la page, puis saisissez-la de nouveau.",
+        "too_many_forms": "Agents et formations : %(num)d agents au plus.",
+        "too_few_forms": "Agents et formations : %(num)d agent(s) au moins.",
+    }
+
     def to_data(self) -> list[dict]:
         agents = []
         for form in self.forms:

@@ -160,7 +160,11 @@ def month_form(request: HttpRequest, place_id, year: int, month: int) -> HttpRes
     )
     if not operators:
         operators = list(Operator.objects.filter(is_national=True).order_by("position", "name"))
-    form = MonthForm(request.POST or None, operators=operators, initial_figures=figures)
+    form = MonthForm(
+        request.POST if request.method == "POST" else None,
+        operators=operators,
+        initial_figures=figures,
+    )
     back = reverse("activity:place", args=[place.pk]) + f"?annee={year}"
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +190,10 @@ def month_form(request: HttpRequest, place_id, year: int, month: int) -> HttpRes
 @login_required
 def import_figures(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

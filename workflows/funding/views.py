@@ -325,7 +325,7 @@ def _action(
         messages.info(request, unmet)
         return redirect(_detail(file))
     kwargs = dict(form_kwargs or {})
-    form = form_class(request.POST or None, initial=initial, **kwargs)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             perform(file, form)
@@ -601,7 +601,9 @@ def rates(request: HttpRequest) -> HttpResponse:
                     prorata_first_year=current.prorata_first_year,
                     **{f"percent_{s.funder_id}": s.percent for s in current.shares.all()},
                 )
-        form = forms.RateForm(request.POST or None, funders=funders, initial=initial)
+        form = forms.RateForm(
+            request.POST if request.method == "POST" else None, funders=funders, initial=initial
+        )
     if request.method == "POST":
         if not editable:
             log_refusal(request, status=403, what="modifier un taux")
@@ -645,7 +647,11 @@ def envelopes(request: HttpRequest) -> HttpResponse:
     editable = may_edit_funding_rules(request.user)
     funders = list(Funder.objects.all())
     form = (
-        forms.EnvelopeForm(request.POST or None, funders=funders, initial={"departement": ""})
+        forms.EnvelopeForm(
+            request.POST if request.method == "POST" else None,
+            funders=funders,
+            initial={"departement": ""},
+        )
         if editable
         else None
     )

@@ -82,7 +82,9 @@ def invite(request: HttpRequest, place_id) -> HttpResponse:
     if place.porteur_id is not None:
         messages.info(request, f"Ce lieu a déjà son porteur : {place.porteur.name}.")
         return redirect(place_url)
-    form = InviteForm(request.POST or None, initial={"email": place.email})
+    form = InviteForm(
+        request.POST if request.method == "POST" else None, initial={"email": place.email}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite(
@@ -253,7 +255,7 @@ def refuse(request: HttpRequest, invitation_id) -> HttpResponse:
     if unmet is not None:
         messages.info(request, unmet)
         return redirect("onboarding:detail", invitation_id=invitation.pk)
-    form = RefuseForm(request.POST or None)
+    form = RefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.refuse(
@@ -301,7 +303,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     existing = None if signed_in else selectors.account_of(invitation.email)
     form_class = AcceptSignedInForm if signed_in else AcceptNewAccountForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and existing is None and form.is_valid():
         data = form.cleaned_data
         try:

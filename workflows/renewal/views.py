@@ -233,11 +233,16 @@ def edit_section(request: HttpRequest, review_id, section: str) -> HttpResponse:
     form = formset = None
     if section == "agents":
         formset = AgentFormSet(
-            request.POST or None, initial=agent_initial(declaration), prefix="agents"
+            request.POST if request.method == "POST" else None,
+            initial=agent_initial(declaration),
+            prefix="agents",
         )
     else:
         form_class = STEP_FORMS[section]
-        form = form_class(request.POST or None, initial=form_class.initial_from(declaration))
+        form = form_class(
+            request.POST if request.method == "POST" else None,
+            initial=form_class.initial_from(declaration),
+        )
     if request.method == "POST":
         target = form if form is not None else formset
         if target.is_valid():

@@ -13,6 +13,7 @@ service (`FormAction`).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar
 
 from django import forms
@@ -43,9 +44,15 @@ def detail_url(app: Application, anchor: str = "") -> str:
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
-    """`next` from the form or the query when it points to this very site, else `default`."""
+    """`next` from the form or the query when it is a path of this very site, else `default`.
+    Anything else (a bare word, which `redirect` would read as a view name, a control
+    character, a space) is not a page the site sent, and the default is used."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if not target.startswith("/") or any(
+        ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target
+    ):
+        return default
+    if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -89,7 +89,7 @@ def review(request: HttpRequest, application_id) -> HttpResponse:
             {
                 "criterion": criterion,
                 "form": CriterionReviewForm(
-                    request.POST or None,
+                    request.POST if request.method == "POST" else None,
                     prefix=criterion["code"],
                     criterion=criterion,
                     initial=initial,

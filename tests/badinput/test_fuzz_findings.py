@@ -1,0 +1,68 @@
+"""What the fuzz of every form (test_form_fuzz.py) found, each kind fixed and kept fixed here."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import InstructeurFactory, PorteurUserFactory
+from tests.workflows import factories as wf
+from workflows.models import Application, State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("target", ["a\x00b", "queue", "workflows:queue", "/a b", "/\x7f", "."])
+def test_a_next_that_is_no_path_of_the_site_goes_to_the_default_page(client, target):
+    """A bare word was read by `redirect` as a view name (500); a control character or a
+    space in a path is no page of the site either."""
+    app = wf.submitted()
+    client.force_login(InstructeurFactory(departement_id=app.departement_id))
+    response = client.post(
+        reverse("workflows:queue_take"), {"dossiers": [str(app.pk)], "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("workflows:queue")
+    app.refresh_from_db()
+    assert app.assigned_to_id is not None
+
+
+def test_an_empty_post_is_judged_not_read_as_a_visit(client):
+    """`request.POST or None` read an empty post (no field at all) as a visit: the page came
+    back without a word. It is now a post, judged like any other."""
+    user = PorteurUserFactory()
+    client.force_login(user)
+    app = wf.drafted(user)
+    response = client.post(
+        reverse("workflows:draft_step", kwargs={"application_id": app.pk, "step": "lieu"}), {}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le formulaire contient" in page and "Nom du lieu" in page
+
+
+@pytest.mark.parametrize(
+    "management",
+    [
+        {},
+        {"agents-TOTAL_FORMS": "", "agents-INITIAL_FORMS": "0"},
+        {"agents-TOTAL_FORMS": "abc", "agents-INITIAL_FORMS": "\x00"},
+        {"agents-TOTAL_FORMS": "99999", "agents-INITIAL_FORMS": "0"},
+    ],
+)
+def test_a_list_of_agents_not_sent_whole_is_said_in_french(client, management):
+    """A tampered or missing management form was refused without a word on the page."""
+    user = PorteurUserFactory()
+    client.force_login(user)
+    app = wf.drafted(user)
+    before = app.draft_declaration
+    response = client.post(
+        reverse("workflows:draft_step", kwargs={"application_id": app.pk, "step": "agents"}),
+        {**management, "agents-0-name": "Claire Martin", "agents-0-fte": "1"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le formulaire contient une erreur" in page
+    assert "Agents et formations :" in page
+    assert "ManagementForm" not in page
+    app.refresh_from_db()
+    assert app.draft_declaration == before
+    assert Application.objects.get(pk=app.pk).state == State.DRAFT
