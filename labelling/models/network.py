@@ -71,6 +71,12 @@ class Porteur(models.Model):
                 kwargs["update_fields"] = [*update_fields, "article"]
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None) -> None:
+        # Validated like it is saved: without a chosen article, the one its name suggests.
+        if not self.article:
+            self.article = proposed_article(self.name)
+        super().clean_fields(exclude=exclude)
+
 
 class Operator(models.Model):
     """A partner operator of the declaration contract (code) with its French name."""
