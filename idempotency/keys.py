@@ -13,7 +13,8 @@ Keys are purged after ``SUBMITTED_FORM_DAYS`` days (``purge_submitted_forms``).
 
 A view that does its work and answers with a redirection can simply be decorated with
 ``@once_per_form("app:action")``: the redirection is where a second post is sent; an answer
-that is not a redirection (the form shown again with what to correct) forgets the key.
+that is not a redirection (the form shown again with what to correct), or a redirection with
+only an error message (nothing done), forgets the key.
 
 This module is the lowest layer of the project: it imports no app of it (import-linter)."""
 
@@ -108,7 +109,7 @@ def once_per_form(action: str) -> Callable:
             try:
                 with submitted_once(request, action) as once:
                     response = view(request, *args, **kwargs)
-                    if response.status_code in REDIRECTIONS:
+                    if response.status_code in REDIRECTIONS and not _refused(request):
                         once.done(response["Location"])
                     else:
                         once.forget()
@@ -120,6 +121,14 @@ def once_per_form(action: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def _refused(request: HttpRequest) -> bool:
+    """The view said only an error (a step not possible now, no file taken): nothing was done,
+    and the same form may be sent again."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    levels = {message.level for message in queued}
+    return messages.ERROR in levels and messages.SUCCESS not in levels
 
 
 def purge(*, older_than_days: int | None = None) -> int:

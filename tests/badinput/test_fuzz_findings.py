@@ -66,3 +66,25 @@ def test_a_list_of_agents_not_sent_whole_is_said_in_french(client, management):
     app.refresh_from_db()
     assert app.draft_declaration == before
     assert Application.objects.get(pk=app.pk).state == State.DRAFT
+
+
+def test_a_button_refused_with_an_error_keeps_no_key_and_can_be_sent_again(client):
+    """A post refused with only an error message (no file taken) kept its one-time key: the
+    same form, sent again once the cause is gone, was taken for a double click."""
+    from idempotency.models import SubmittedForm
+
+    app = wf.submitted()
+    instructor = InstructeurFactory(departement_id=app.departement_id)
+    client.force_login(instructor)
+    key = "0f6e8d1c-3c5b-4d0a-9a51-2f8e6b7c9d10"
+    response = client.post(
+        reverse("workflows:queue_take"), {"dossiers": ["pas-un-dossier"], "request_key": key}
+    )
+    assert response.status_code == 302
+    assert not SubmittedForm.objects.exists()
+    response = client.post(
+        reverse("workflows:queue_take"), {"dossiers": [str(app.pk)], "request_key": key}
+    )
+    app.refresh_from_db()
+    assert app.assigned_to_id == instructor.pk
+    assert SubmittedForm.objects.count() == 1
