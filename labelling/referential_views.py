@@ -20,6 +20,7 @@ from idempotency.keys import once_per_form
 from labelling.conformity import check, validate_declaration
 from labelling.conformity.criteria import KINDS
 from labelling.conformity.declaration import today_in_paris
+from labelling.conformity.validation import InvalidDeclaration, parse_json
 from labelling.exports import Column, Table
 from labelling.forms import CleanTextForm, CleanTextModelForm
 from labelling.models import Criterion, ImpactRun, Version
@@ -114,10 +115,12 @@ class CriterionForm(CleanTextModelForm):
                 self.fields[name].help_text = f"Valeurs utilisables : {facts}"
 
     def clean_params(self):
-        try:
-            value = json.loads(self.cleaned_data["params"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"JSON invalide : {exc.msg}") from None
+        raw = self.cleaned_data["params"]
+        try:  # the checks and French messages of the declarations (depth, NaN, where it fails)
+            parse_json(raw)
+        except InvalidDeclaration as exc:
+            raise forms.ValidationError(exc.errors[0].message) from None
+        value = json.loads(raw)
         if not isinstance(value, dict):
             raise forms.ValidationError("Un objet JSON est attendu, par exemple {}.")
         return value

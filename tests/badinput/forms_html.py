@@ -27,6 +27,10 @@ class Form:
     legends: list[str] = field(default_factory=list)  # the names of groups of fields
 
     @property
+    def path(self) -> str:
+        return self.action.split("?")[0]
+
+    @property
     def labels(self) -> list[str]:
         return [label for label in [*self.label_ids.values(), *self.legends] if label]
 

@@ -88,3 +88,41 @@ def test_a_button_refused_with_an_error_keeps_no_key_and_can_be_sent_again(clien
     app.refresh_from_db()
     assert app.assigned_to_id == instructor.pk
     assert SubmittedForm.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ("a\x00b", "JSON invalide"),
+        ("{", "JSON invalide"),
+        ('{"hours": NaN}', "NaN"),
+        ("[" * 5000, "JSON trop imbriqué"),
+    ],
+)
+def test_a_criterion_s_parameters_that_are_no_json_are_said_in_french(client, params, said):
+    """Python's English message (« Expecting value ») was shown; a JSON nested thousands deep
+    exhausted the parser."""
+    from labelling.models import Version
+    from labelling.versions import publishing
+    from tests.factories import UserFactory
+
+    national = UserFactory()
+    version = publishing.create_draft_version(
+        user=national,
+        copy_from=Version.objects.get(code="france-services-2019"),
+        code="projet-essai",
+        title="Projet d'essai",
+    )
+    criterion = version.criteria.first()
+    before = criterion.params
+    client.force_login(national)
+    url = reverse("labelling:criterion_edit", kwargs={"code": version.code, "pk": criterion.pk})
+    data = {"params": params, "label": criterion.label, "severity": criterion.severity}
+    for name in ("message_pass", "message_fail", "reference"):
+        data[name] = getattr(criterion, name)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert said in text and "Expecting" not in text and "Le formulaire contient" in text
+    criterion.refresh_from_db()
+    assert criterion.params == before
