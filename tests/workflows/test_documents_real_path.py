@@ -12,9 +12,11 @@ import datetime
 import re
 
 import pytest
+import time_machine
 
 from documents.models import Document, DocumentKind
 from labelling.funding import services as rule_services
+from labelling.models import Commune
 from tests.documents.pdf_tools import pdf_characters, pdf_text, read_field
 from tests.factories import (
     InstructeurFactory,
@@ -28,7 +30,7 @@ from tests.workflows.renewal.helpers import conform_place, porteur_user_of
 from workflows import services
 from workflows.funding import documents as funding_documents
 from workflows.funding import services as funding
-from workflows.funding.models import FundingCause
+from workflows.funding.models import FundingFile
 from workflows.models import OpinionKind, Outcome
 from workflows.renewal import services as renewal
 from workflows.renewal.models import Review
@@ -93,7 +95,7 @@ def _applications(porteur):
         application_id=app.pk,
         outcome=Outcome.LABEL,
         reasons="Dossier conforme ; avis favorables. ;",
-        effective_on=datetime.date(2027, 1, 1),
+        effective_on=datetime.date.today(),
     )
     services.sign_decision(user=signataire, application_id=app.pk)
     refused = wf.in_decision(instructor=instructor, outcome=Outcome.REFUSE, conform=False)
@@ -101,19 +103,19 @@ def _applications(porteur):
     return app, refused
 
 
-def _funding_file(porteur):
+def _funding_file(app):
+    """The funding file the labelling decision opened for the year its label takes effect,
+    proposed and signed within the year's envelopes."""
     national = UserFactory(email="anct@example.fr")
-    year = datetime.date.today().year
     for funder in ("fnadt", "fonds_national_fs"):
         rule_services.set_envelope(
             user=national,
             departement_code="63",
-            year=year,
+            year=datetime.date.today().year,
             funder_code=funder,
             amount=100000,
         )
-    place = conform_place(porteur=porteur, name="France Services de Saint-Anthème")
-    file = funding.open_funding_file(place=place, year=year, cause=FundingCause.LABELLING)
+    file = FundingFile.objects.get(place=app.place_id)
     funding.propose(user=InstructeurFactory(departement_id="63"), file_id=file.pk)
     funding.sign(user=SignataireFactory(departement_id="63"), file_id=file.pk)
     return file
@@ -121,8 +123,9 @@ def _funding_file(porteur):
 
 def _review() -> Review:
     place = conform_place(
-        name="France Services d'Ambert",
+        name="France Services de Saint-Anthème",
         address="Place de l'Aubépin, 63660 Saint-Anthème",
+        commune=Commune.objects.get(pk="63319"),
         porteur=PorteurFactory(name="La Poste", kind="la_poste"),
     )
     renewal.open_campaign(year=datetime.date.today().year, notify=False)
@@ -137,11 +140,19 @@ def _review() -> Review:
         reasons="Ouvrir le samedi matin ; afficher les horaires.",
         deadline=datetime.date.today() + datetime.timedelta(days=60),
     )
-    renewal.suspend(user=instructor, review_id=review.pk, reasons="Aucune correction.")
-    renewal.propose_abrogation(user=instructor, review_id=review.pk, reasons="Toujours rien.")
-    renewal.sign_abrogation(
-        user=SignataireFactory(departement_id=place.departement_id), review_id=review.pk
+    renewal.post_message(
+        user=porteur_user_of(place),
+        review_id=review.pk,
+        body="Nous ouvrirons le samedi à partir de septembre",
     )
+    renewal.suspend(user=instructor, review_id=review.pk, reasons="Aucune correction.")
+    # The abrogation comes once the mise en demeure's deadline has passed.
+    after = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=61)
+    with time_machine.travel(after, tick=False):
+        renewal.propose_abrogation(user=instructor, review_id=review.pk, reasons="Toujours rien.")
+        renewal.sign_abrogation(
+            user=SignataireFactory(departement_id=place.departement_id), review_id=review.pk
+        )
     return review
 
 
@@ -158,6 +169,7 @@ FAULTS_IN_WORDS = (
     (r"\{\{|\}\}|\{%|%\}|\bNone\b", "variable de gabarit non remplacée"),
     (r"Considérant(?: que)?\s*[;.,]", "« Considérant » vide"),
     (r"\(\s*\)|\s,", "mention vide"),
+    (r":\s+(?:Considérant|Sur proposition|A R R Ê T E|En conséquence)", "liste vide après « : »"),
 )
 
 
@@ -168,6 +180,8 @@ def faults_of(pdf: bytes) -> list[str]:
         for pattern, meaning in FAULTS_IN_WORDS
         for m in re.finditer(pattern, text)
     ]
+    visas = [visa[:50] for visa in re.findall(r"\bVu [^;]+;", text)]
+    found += [f"visa répété : « {visa}… »" for visa in sorted(set(visas)) if visas.count(visa) > 1]
     characters = pdf_characters(pdf)
     for m in re.finditer(r"(?<![\u2009\u202f\u00a0]) [;:!?]|« | »", characters):
         context = characters[max(0, m.start() - 30) : m.end() + 10]
@@ -216,7 +230,7 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     porteur = PorteurFactory(name=PORTEUR, kind="epci", siret="20007075300014", article="la")
     with django_capture_on_commit_callbacks(execute=True):
         app, refused = _applications(porteur)
-        file = _funding_file(porteur)
+        file = _funding_file(app)
         review = _review()
     documents = {row.kind: _document(row) for row in app.documents.filter(role="generated")}
     documents["refus"] = _document(refused.documents.get(kind="refus"))
@@ -224,6 +238,19 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     documents["decision_financement"] = funding_documents.decision_document(file)
     documents.update({row.kind: _document(row) for row in review.documents.all()})
     assert set(documents) == set(DocumentKind.values)
+    # Decisions are numbered in the préfecture's register; the funding decision cites the
+    # labelling arrêté by that number.
+    year = datetime.date.today().year
+    assert documents["arrete_labellisation"].register_number == f"63-{year}-LAB-0001"
+    funding_text = pdf_text(read_field(documents["decision_financement"].file))
+    assert f"ARRÊTÉ PRÉFECTORAL N° 63-{year}-FIN-0001" in funding_text
+    assert f"Dossier n° {file.reference}" in funding_text
+    assert f"Vu l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in funding_text
+    # The abrogation cites the mise en demeure and what the porteur answered to it.
+    abrogation = pdf_text(read_field(documents["arrete_abrogation"].file))
+    assert "Vu la mise en demeure adressée à La Poste le " in abrogation
+    assert "« Nous ouvrirons le samedi à partir de septembre »" in abrogation
+    assert "n'en a pas présenté" not in abrogation
 
     faults = {}
     for kind, document in sorted(documents.items()):

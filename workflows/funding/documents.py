@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from documents import contexts
 from documents import services as documents
+from documents.templatetags.documents_tags import date_long
 from labelling.funding.legal import finance_law
 from labelling.funding.money import euros
 from workflows.funding.models import FundingFile
@@ -49,7 +50,10 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
         ),
         issued_on=file.signed_on,
         signataire=contexts.Person(name=signer_name, quality=signer_quality),
-        reference=file.reference,
+        # The decision takes its number in the préfecture's register (63-2026-FIN-0001); the
+        # funding file's reference is the « dossier » it belongs to.
+        application=contexts.FileReference(reference=file.reference),
+        labelling_visa=_labelling_visa(place),
         amount=file.amount,
         year=file.year,
         yearly_amount=file.yearly_amount,
@@ -80,6 +84,20 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
         beneficiary_siret=siret,
         finance_law=finance_law(file.year),
         adjustment=file.adjustment_reason if file.amount != file.proposed_amount else "",
+    )
+
+
+def _labelling_visa(place) -> str:
+    """« l'arrêté préfectoral n° 63-2026-LAB-0001 du 4 mars 2026 portant labellisation … » when
+    the place's labelling arrêté was made here; otherwise the template cites it by its date."""
+    arrete = documents.labelling_arrete(place)
+    if arrete is None:
+        return ""
+    decided = (arrete.context or {}).get("decided_on") or (arrete.context or {}).get("issued_on")
+    on = f" du {date_long(decided)}" if decided else ""
+    return (
+        f"l'arrêté préfectoral n° {arrete.register_number}{on} portant labellisation "
+        f"« France Services » du lieu « {place.name} »"
     )
 
 

@@ -186,7 +186,7 @@ def _decision_rows(files):
 PAYMENTS_TABLE: Table[Payment] = Table(
     "Versements",
     [
-        Column("Référence de la décision", lambda p: p.file.reference),
+        Column("Dossier de financement", lambda p: p.file.reference),
         Column("Année", lambda p: str(p.file.year)),
         Column("Département", lambda p: p.file.departement_id),
         Column("Lieu", lambda p: p.file.place.name),

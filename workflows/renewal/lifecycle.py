@@ -42,6 +42,21 @@ def answer_overdue(lifecycle: ReviewLifecycle):
     )
 
 
+def notice_expired(lifecycle: ReviewLifecycle):
+    """A mise en demeure gives the porteur until its deadline to comply or to present its
+    observations (CRPA L122-1): the abrogation is proposed only after that date. Without a mise
+    en demeure (a place that closed), nothing waits."""
+    review = lifecycle.obj
+    deadline = review.notice_deadline if review.notice_issued_at else None
+    return CONDITION(
+        deadline is None or deadline < today(),
+        f"La mise en demeure laisse au porteur jusqu'au {deadline:%d/%m/%Y} pour se conformer "
+        "ou présenter ses observations : l'abrogation se propose après cette date."
+        if deadline
+        else "",
+    )
+
+
 def porteur_attached(lifecycle: ReviewLifecycle):
     return CONDITION(
         lifecycle.obj.place.porteur_id is not None,
@@ -255,7 +270,7 @@ class ReviewLifecycle(Lifecycle):
         target=S.TO_SIGN,
         label="Proposer l'abrogation",
         permission=Allowed(INSTRUCTOR),
-        conditions=[answer_overdue],
+        conditions=[answer_overdue, notice_expired],
         custom=step(
             action=ReviewAction.PROPOSE_ABROGATION,
             view="renewal:propose_abrogation",

@@ -576,11 +576,34 @@ def sign_abrogation(*, user: User, review_id, effective_on: datetime.date | None
                 ),
                 comply_by=review.notice_deadline,
                 reasons=review.abrogation_reasons,
+                observations=_observations(review),
             ),
             user=user,
             title="Arrêté d'abrogation du label",
         )
     return review
+
+
+def _observations(review: Review) -> str:
+    """What the porteur answered to the mise en demeure (its corrections' comments and its
+    messages since), which the abrogation must cite rather than say it answered nothing."""
+    from workflows.renewal.models import ReviewMessage
+
+    if review.notice_issued_at is None:
+        return ""
+    said = [
+        (entry.at, entry.comment)
+        for entry in review.journal.filter(
+            action=ReviewAction.COMPLY, at__gte=review.notice_issued_at
+        ).exclude(comment="")
+    ]
+    said += [
+        (message.created_at, message.body)
+        for message in ReviewMessage.objects.filter(
+            review=review, created_at__gte=review.notice_issued_at, author__porteur__isnull=False
+        )
+    ]
+    return " ".join(text.strip() for _, text in sorted(said, key=lambda pair: pair[0]))
 
 
 def post_message(*, user: User, review_id, body: str):

@@ -171,7 +171,7 @@ def test_exports_read_back(client, signed, instructor, other_prefecture):
     response = client.get(reverse("funding:export_payments", args=["xlsx"]), {"annee": 2020})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.values)
-    assert values[0][0] == "Référence de la décision"
+    assert values[0][0] == "Dossier de financement"
     assert sorted(v[values[0].index("Montant (€)")] for v in values[1:]) == ["7540,98", "7540,99"]
     assert {v[values[0].index("SIRET")] for v in values[1:]} == {"20007075300014"}
     client.force_login(other_prefecture)

@@ -132,31 +132,44 @@ def test_mise_en_demeure_then_suspension_then_abrogation_signed_by_another(clien
     assert review.state == ReviewState.SUSPENDED
     assert not places_in_force().filter(pk=opened.place_id).exists()
 
-    response = client.post(url("propose_abrogation", opened), {"reasons": "Toujours rien."})
-    assert response.status_code == 302
+    # The mise en demeure runs until 1 April: no abrogation before (CRPA L122-1).
+    response = client.post(
+        url("propose_abrogation", opened), {"reasons": "Toujours rien."}, follow=True
+    )
+    assert "abrogation se propose après cette date" in response.content.decode()
     review.refresh_from_db()
-    assert review.state == ReviewState.TO_SIGN
+    assert review.state == ReviewState.SUSPENDED
+    # The porteur presents its observations in its space.
+    services.post_message(
+        user=porteur, review_id=opened.pk, body="Nous ouvrirons le samedi en septembre."
+    )
+    with time_machine.travel(datetime.datetime(2026, 4, 2, 9, tzinfo=datetime.UTC), tick=False):
+        login(client, instructor)  # two months later: a new session
+        response = client.post(url("propose_abrogation", opened), {"reasons": "Toujours rien."})
+        assert response.status_code == 302
+        review.refresh_from_db()
+        assert review.state == ReviewState.TO_SIGN
 
-    # The proposer never signs, even as a signataire.
-    instructor.role = "signataire"
-    instructor.save()
-    page = client.get(url("detail", opened))
-    assert "un autre signataire la signe" in page.content.decode()
-    assert client.post(url("sign_abrogation", opened), {}).status_code == 403
+        # The proposer never signs, even as a signataire.
+        instructor.role = "signataire"
+        instructor.save()
+        page = client.get(url("detail", opened))
+        assert "un autre signataire la signe" in page.content.decode()
+        assert client.post(url("sign_abrogation", opened), {}).status_code == 403
 
-    signataire = SignataireFactory(departement=opened.place.departement)
-    login(client, signataire)
-    response = client.post(url("sign_abrogation", opened), {})
-    assert response.status_code == 302
-    review.refresh_from_db()
-    assert review.state == ReviewState.ABROGATED
-    opened.place.refresh_from_db()
-    assert opened.place.label_status == LabelStatus.WITHDRAWN
-    assert not places_in_force().filter(pk=opened.place_id).exists()
-    assert review.documents.filter(kind="arrete_abrogation").exists()
-    # Its history stays: the journal tells every step.
-    actions = list(review.journal.values_list("action", flat=True))
-    assert actions[-4:] == ["notice", "suspend", "propose_abrogation", "sign_abrogation"]
+        signataire = SignataireFactory(departement=opened.place.departement)
+        login(client, signataire)
+        response = client.post(url("sign_abrogation", opened), {})
+        assert response.status_code == 302
+        review.refresh_from_db()
+        assert review.state == ReviewState.ABROGATED
+        opened.place.refresh_from_db()
+        assert opened.place.label_status == LabelStatus.WITHDRAWN
+        assert not places_in_force().filter(pk=opened.place_id).exists()
+        assert review.documents.filter(kind="arrete_abrogation").exists()
+        # Its history stays: the journal tells every step.
+        actions = list(review.journal.values_list("action", flat=True))
+        assert actions[-4:] == ["notice", "suspend", "propose_abrogation", "sign_abrogation"]
 
 
 def test_suspended_label_is_restored_by_renewal(client, opened):
