@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from workflows.journal import JournalEntryBase
+
 
 class State(models.TextChoices):
     DRAFT = "brouillon", "Brouillon"
@@ -525,39 +527,22 @@ class Action(models.TextChoices):
     MESSAGE = "message", "Message"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(JournalEntryBase):
     """Append-only: the database refuses UPDATE and DELETE on this table (see migration 0002)."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="journal", db_constraint=True
     )
     revision = models.PositiveSmallIntegerField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("date", auto_now_add=True)
     from_state = models.CharField("étape de départ", max_length=20, choices=State.choices)
     to_state = models.CharField("étape d'arrivée", max_length=20, choices=State.choices)
     action = models.CharField("action", max_length=20, choices=Action.choices)
-    comment = models.TextField("commentaire", blank=True)
     # Private entries (notes, reviews, corrections details) are never shown to porteurs.
     private = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(JournalEntryBase.Meta):
         verbose_name = "entrée du journal"
         verbose_name_plural = "journal"
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Le journal n'est jamais modifié.")
-        super().save(*args, **kwargs)
 
 
 class NotificationLog(models.Model):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from workflows.journal import JournalEntryBase
+
 JOURNAL_TABLE = "funding_journalentry"
 JOURNAL_MESSAGE = (
     "Le journal des financements est en ajout seul : modification et suppression refusées."
@@ -215,31 +217,14 @@ class FundingAction(models.TextChoices):
     CLOSE = "close", "Classé sans suite"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(JournalEntryBase):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001)."""
 
     file = models.ForeignKey(FundingFile, on_delete=models.PROTECT, related_name="journal")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("date", auto_now_add=True)
     from_state = models.CharField("étape de départ", max_length=20, choices=FundingState.choices)
     to_state = models.CharField("étape d'arrivée", max_length=20, choices=FundingState.choices)
     action = models.CharField("action", max_length=20, choices=FundingAction.choices)
-    comment = models.TextField("commentaire", blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(JournalEntryBase.Meta):
         verbose_name = "entrée du journal des financements"
         verbose_name_plural = "journal des financements"
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Le journal n'est jamais modifié.")
-        super().save(*args, **kwargs)

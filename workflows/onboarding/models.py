@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from labelling.models import PorteurKind
+from workflows.journal import JournalEntryBase
 
 JOURNAL_TABLE = "onboarding_journalentry"
 JOURNAL_MESSAGE = (
@@ -143,32 +144,15 @@ class OnboardingAction(models.TextChoices):
     REVOKE = "revoke", "Invitation annulée"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(JournalEntryBase):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001, the
     same triggers as the application's journal, `workflows.journal_triggers`)."""
 
     invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="journal")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("date", auto_now_add=True)
     from_state = models.CharField("état de départ", max_length=20, choices=InvitationState.choices)
     to_state = models.CharField("état d'arrivée", max_length=20, choices=InvitationState.choices)
     action = models.CharField("action", max_length=20, choices=OnboardingAction.choices)
-    comment = models.TextField("commentaire", blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(JournalEntryBase.Meta):
         verbose_name = "entrée du journal des rattachements"
         verbose_name_plural = "journal des rattachements"
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Le journal n'est jamais modifié.")
-        super().save(*args, **kwargs)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from workflows.journal import JournalEntryBase
+
 JOURNAL_TABLE = "renewal_journalentry"
 JOURNAL_MESSAGE = (
     "Le journal des revues annuelles est en ajout seul : modification et suppression refusées."
@@ -182,36 +184,19 @@ class ReviewAction(models.TextChoices):
     RETURN_ABROGATION = "return_abrogation", "Proposition d'abrogation renvoyée"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(JournalEntryBase):
     """Append-only: the database refuses UPDATE and DELETE on this table (migration 0001, the
     same triggers as the application's journal, `workflows.journal_triggers`)."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="journal")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("date", auto_now_add=True)
     from_state = models.CharField("étape de départ", max_length=20, choices=ReviewState.choices)
     to_state = models.CharField("étape d'arrivée", max_length=20, choices=ReviewState.choices)
     action = models.CharField("action", max_length=30, choices=ReviewAction.choices)
-    comment = models.TextField("commentaire", blank=True)
     private = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(JournalEntryBase.Meta):
         verbose_name = "entrée du journal des revues"
         verbose_name_plural = "journal des revues"
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Le journal n'est jamais modifié.")
-        super().save(*args, **kwargs)
 
 
 class ReviewMessage(models.Model):
