@@ -16,80 +16,41 @@ import time
 import uuid
 from decimal import Decimal
 
+from benchmarks import labelled_places
+
 PLACES = 3_000
 YEAR = 2024
 GOAL_SECONDS = 30
 RATIO_GOAL = 4.0
 
 
-def _network() -> None:
-    from labelling.models import Commune, Place, Porteur
+PREFIX = "bench "
+TABLES = ["funding_journalentry", "funding_payment", "funding_fundingpart", "funding_fundingfile"]
 
-    communes = list(
-        Commune.objects.filter(departement_id__in=["63", "05", "13", "59", "69"]).values_list(
-            "insee_code", "departement_id"
-        )[:500]
-    )
-    porteurs = [
-        Porteur(kind="la_poste" if n % 100 < 18 else "commune", name=f"Porteur {n}")
-        for n in range(PLACES)
-    ]
-    Porteur.objects.bulk_create(porteurs, batch_size=1000)
-    places = []
-    for n in range(PLACES):
-        insee, dep = communes[n % len(communes)]
+
+def _network() -> None:
+    labelled_places.build(
+        count=PLACES,
+        prefix=PREFIX,
         # A tenth labelled during the year (pro-rata), the others before it.
-        effective = (
+        effective_on=lambda n: (
             datetime.date(YEAR, 1 + n % 12, 1 + n % 28)
             if n % 10 == 0
             else datetime.date(2020, 1, 1)
-        )
-        places.append(
-            Place(
-                name=f"France Services bench {n}",
-                commune_id=insee,
-                departement_id=dep,
-                porteur=porteurs[n],
-                label_status="labelled",
-                labelled_on=effective,
-                label_effective_on=effective,
-            )
-        )
-    Place.objects.bulk_create(places, batch_size=1000)
+        ),
+        # La Poste's places: 18 %, as in the network of 2022.
+        porteur_kind=lambda n: "la_poste" if n % 100 < 18 else "commune",
+    )
 
 
 def _clear() -> None:
-    from django.db import connection
-
-    from labelling.models import Place, Porteur
-    from workflows.journal_triggers import flushing
-
-    tables = [
-        "funding_journalentry",
-        "funding_payment",
-        "funding_fundingpart",
-        "funding_fundingfile",
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # no row trigger fires
-        else:
-            with flushing():  # the journal's guard lets the flushing thread through
-                for table in tables:
-                    cursor.execute(f"DELETE FROM {table}")
-    Place.objects.filter(name__startswith="France Services bench").delete()
-    Porteur.objects.filter(name__startswith="Porteur ").delete()
+    labelled_places.clear(prefix=PREFIX, tables=TABLES)
 
 
 def _baseline() -> float:
-    from labelling.models import Place
     from workflows.funding.models import FundingFile, FundingPart, JournalEntry
 
-    places = list(
-        Place.objects.filter(name__startswith="France Services bench").values_list(
-            "pk", "departement_id", "porteur_id"
-        )
-    )
+    places = labelled_places.place_rows(PREFIX, "pk", "departement_id", "porteur_id")
     files = [
         FundingFile(
             id=uuid.uuid4(),

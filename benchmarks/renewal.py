@@ -15,73 +15,42 @@ import datetime
 import time
 import uuid
 
+from benchmarks import labelled_places
+
 PLACES = 3_000
 YEAR = 2026
 GOAL_SECONDS = 10
 RATIO_GOAL = 4.0
 
 
-def _network() -> None:
-    from labelling.models import Commune, Place, Porteur
+PREFIX = "revue "
+TABLES = [
+    "renewal_journalentry",
+    "renewal_reviewmessage",
+    "renewal_reviewdocument",
+    "renewal_review",
+]
 
-    communes = list(
-        Commune.objects.filter(departement_id__in=["63", "05", "13", "59", "69"]).values_list(
-            "insee_code", "departement_id"
-        )[:500]
-    )
-    porteurs = [Porteur(kind="commune", name=f"Porteur revue {n}") for n in range(PLACES)]
-    Porteur.objects.bulk_create(porteurs, batch_size=1000)
-    places = []
-    for n in range(PLACES):
-        insee, dep = communes[n % len(communes)]
+
+def _network() -> None:
+    labelled_places.build(
+        count=PLACES,
+        prefix=PREFIX,
         # A third labelled as MSAP (msap-2016), the others as France Services.
-        effective = datetime.date(2017, 6, 1) if n % 3 == 0 else datetime.date(2021, 1, 1)
-        places.append(
-            Place(
-                name=f"France Services revue {n}",
-                commune_id=insee,
-                departement_id=dep,
-                porteur=porteurs[n],
-                label_status="labelled",
-                labelled_on=effective,
-                label_effective_on=effective,
-            )
-        )
-    Place.objects.bulk_create(places, batch_size=1000)
+        effective_on=lambda n: (
+            datetime.date(2017, 6, 1) if n % 3 == 0 else datetime.date(2021, 1, 1)
+        ),
+    )
 
 
 def _clear() -> None:
-    from django.db import connection
-
-    from labelling.models import Place, Porteur
-    from workflows.journal_triggers import flushing
-
-    tables = [
-        "renewal_journalentry",
-        "renewal_reviewmessage",
-        "renewal_reviewdocument",
-        "renewal_review",
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # no row trigger fires
-        else:
-            with flushing():  # the journal's guard lets the flushing thread through
-                for table in tables:
-                    cursor.execute(f"DELETE FROM {table}")
-    Place.objects.filter(name__startswith="France Services revue ").delete()
-    Porteur.objects.filter(name__startswith="Porteur revue ").delete()
+    labelled_places.clear(prefix=PREFIX, tables=TABLES)
 
 
 def _baseline() -> float:
-    from labelling.models import Place
     from workflows.renewal.models import JournalEntry, Review
 
-    places = list(
-        Place.objects.filter(name__startswith="France Services revue ").values_list(
-            "pk", "departement_id"
-        )
-    )
+    places = labelled_places.place_rows(PREFIX, "pk", "departement_id")
     day = datetime.date(YEAR + 1, 1, 15)
     reviews = [
         Review(

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "latest.json"
-NOT_GROUPS = {"run", "generate"}
+NOT_GROUPS = {"run", "generate", "labelled_places"}
 
 
 def discover() -> list[str]:
