@@ -126,3 +126,20 @@ def test_a_criterion_s_parameters_that_are_no_json_are_said_in_french(client, pa
     assert said in text and "Expecting" not in text and "Le formulaire contient" in text
     criterion.refresh_from_db()
     assert criterion.params == before
+
+
+@pytest.mark.parametrize("key", ["pas-une-clé", "\x00", "1 OR 1=1"])
+def test_an_invitation_whose_form_key_was_altered_is_sent_without_a_word_about_a_uuid(client, key):
+    """The invitation form's hidden one-time key answered « Saisissez un UUID valide. », a
+    message about a field the user cannot see."""
+    from tests.workflows.onboarding.test_onboarding import imported_place
+    from workflows.onboarding.models import Invitation
+
+    place = imported_place("63003", name="France Services importée", id_fs="fs-x")
+    client.force_login(InstructeurFactory(departement_id="63"))
+    response = client.post(
+        reverse("onboarding:invite", args=[place.pk]),
+        {"email": "porteur@example.fr", "request_key": key},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(place=place, email="porteur@example.fr").count() == 1

@@ -22,7 +22,15 @@ class InviteForm(CleanTextForm):
         },
     )
     # Idempotency: the same form posted twice sends one invitation.
-    request_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    request_key = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def clean_request_key(self) -> uuid.UUID | None:
+        # A key that is no UUID (a page altered) is no fault of the user's: the invitation is
+        # sent without one, as a form without a key is (`idempotency.keys.key_of`).
+        try:
+            return uuid.UUID(self.cleaned_data["request_key"])
+        except ValueError:
+            return None
 
 
 class SiretField(forms.CharField):
@@ -90,7 +98,3 @@ class RefuseForm(CleanTextForm):
         help_text="La personne invitée le recevra par courriel.",
         required=False,
     )
-
-
-class NoForm(CleanTextForm):
-    """The form of a button that posts nothing but itself."""
