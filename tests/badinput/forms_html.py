@@ -143,12 +143,6 @@ class Summary:
         return text_of(self.html)
 
 
-def page_title(html: str) -> str:
-    """What the page is about: the last part of its title (« Candidature — Horaires »)."""
-    found = re.search(r"<h1[^>]*>([^<]*)", html)
-    return text_of(found.group(1)).split(" — ")[-1] if found else ""
-
-
 def error_summary(html: str) -> Summary | None:
     found = SUMMARY.search(html)
     if found is None:
