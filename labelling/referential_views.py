@@ -25,6 +25,7 @@ from labelling.exports import Column, Table
 from labelling.forms import CleanTextForm, CleanTextModelForm
 from labelling.models import Criterion, ImpactRun, Version
 from labelling.models.referential import Severity, VersionStatus
+from labelling.queueing import enqueue
 from labelling.selfcheck import SelfCheckForm
 from labelling.tasks import compute_impact_run
 from labelling.versions.publishing import (
@@ -232,7 +233,8 @@ def version_publish(request: HttpRequest, code: str) -> HttpResponse:
 def impact_start(request: HttpRequest, code: str) -> HttpResponse:
     version = get_object_or_404(Version, code=code)
     run = ImpactRun.objects.create(version=version, created_by=request.user)
-    transaction.on_commit(lambda: compute_impact_run.delay(str(run.pk)))
+    # Broker down: the run stays « en attente » and labelling.requeue_stale_impact_runs resends it.
+    transaction.on_commit(lambda: enqueue(compute_impact_run, str(run.pk)))
     return redirect("labelling:impact_detail", run_id=run.pk)
 
 

@@ -11,6 +11,11 @@ BEAT_SCHEDULE = {
     },
     # The coverage of the population (EPCI with a place, distance to the nearest place) that
     # the network's status pages show, with its time: every hour, a few seconds.
+    # Impact studies asked for while the broker was down (labelling/queueing.py) are sent again.
+    "labelling-requeue-stale-impact-runs": {
+        "task": "labelling.requeue_stale_impact_runs",
+        "schedule": crontab(minute="*/10"),
+    },
     "labelling-refresh-coverage": {
         "task": "labelling.tasks.refresh_coverage",
         "schedule": crontab(minute=7),

@@ -71,6 +71,24 @@ def compute_impact_run(run_id: str) -> None:
     )
 
 
+@shared_task(name="labelling.requeue_stale_impact_runs")
+def requeue_stale_impact_runs(*, older_than_minutes: int = 10, within_days: int = 2) -> int:
+    """For the beat schedule: impact studies still « en attente » some minutes after they were
+    asked for (the broker was down when they were published, labelling.queueing.enqueue) are
+    sent again; the task leaves a finished study alone."""
+    import datetime
+
+    from labelling.queueing import enqueue
+
+    now = timezone.now()
+    stale = ImpactRun.objects.filter(
+        status=ImpactStatus.PENDING,
+        created_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
+        created_at__gte=now - datetime.timedelta(days=within_days),
+    )
+    return sum(enqueue(compute_impact_run, str(pk)) for pk in stale.values_list("pk", flat=True))
+
+
 @shared_task(acks_late=True)
 def publish_opendata_files() -> list[str]:
     """Publish today's open-data files (``labelling.opendata.publish_opendata``); a retried run

@@ -233,8 +233,10 @@ from workflows.dashboard.tasks import warm_network_status  # noqa: E402, F401
 @shared_task(name="workflows.resend_unsent_notifications")
 def resend_unsent_notifications(*, older_than_minutes: int = 10, within_days: int = 2) -> int:
     """The e-mails that never went out because the broker was down when they were asked for
-    (labelling.queueing.enqueue): stage changes, messages and opinion requests of the last
-    days with no NotificationLog row are sent again (each task sends its e-mail once)."""
+    (labelling.queueing.enqueue): stage changes, messages, opinion requests and reminders of
+    the last days with no NotificationLog row are sent again, and so are those of the yearly
+    reviews (steps, messages, campaign opening), of the funding files and of the invitations
+    (each task sends its e-mail once)."""
     import datetime
 
     from django.utils import timezone
@@ -267,4 +269,16 @@ def resend_unsent_notifications(*, older_than_minutes: int = 10, within_days: in
     ).values_list("pk", flat=True):
         if f"opinion-request:{pk}" not in sent:
             count += enqueue(send_opinion_request, str(pk))
+    for pk in Opinion.objects.filter(
+        reminded_at__lt=window["lt"], reminded_at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"opinion-reminder:{pk}" not in sent:
+            count += enqueue(send_opinion_reminder, str(pk))
+    from workflows.funding.tasks import resend_unsent as resend_funding
+    from workflows.onboarding.tasks import resend_unsent as resend_onboarding
+    from workflows.renewal.tasks import resend_unsent as resend_renewal
+
+    count += resend_renewal(window=window, sent=sent)
+    count += resend_funding(window=window, sent=sent)
+    count += resend_onboarding(window=window, sent=sent)
     return count

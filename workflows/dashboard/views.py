@@ -25,6 +25,7 @@ from labelling.access import log_refusal
 from labelling.models import Region
 from labelling.permissions import OutOfScope, network_area
 from labelling.public_views import allow_map_tiles
+from labelling.queueing import enqueue
 from labelling.tasks import refresh_coverage as refresh_coverage_task
 from workflows.dashboard import figures as network_figures
 from workflows.dashboard import selectors, tables
@@ -189,7 +190,8 @@ def refresh_coverage(request: HttpRequest) -> HttpResponse:
     if not request.user.is_national:
         log_refusal(request, status=403, what="recalcul de la couverture")
         raise PermissionDenied("Seule l'agence nationale peut demander un nouveau calcul.")
-    refresh_coverage_task.delay()
+    # Broker down: the hourly beat run (labelling-refresh-coverage) computes it anyway.
+    enqueue(refresh_coverage_task)
     network_figures.forget(area, _year(request))
     messages.success(
         request,

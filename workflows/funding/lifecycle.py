@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from viewflow import fsm
 
+from labelling.queueing import enqueue
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
 from workflows.funding.models import FundingAction, FundingFile, FundingState, JournalEntry
 from workflows.funding.permissions import INSTRUCTOR, NATIONAL, PREFECTURE, SIGNATAIRE
@@ -292,5 +293,5 @@ def record(file: FundingFile, *, user, action, from_state, comment="", data=None
     if notify:
         from workflows.funding import tasks
 
-        transaction.on_commit(lambda: tasks.notify_funding_entry.delay(entry.pk))
+        transaction.on_commit(lambda: enqueue(tasks.notify_funding_entry, entry.pk))
     return entry

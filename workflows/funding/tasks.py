@@ -68,3 +68,18 @@ def open_new_year(year: int | None = None) -> dict:
 
     result = open_year(user=None, year=year or timezone.localdate().year)
     return {"year": result.year, "opened": result.opened, "other_channel": result.other_channel}
+
+
+def resend_unsent(*, window: dict, sent: set[str]) -> int:
+    """The funding files' part of `workflows.resend_unsent_notifications`: each step that is
+    told by e-mail (proposed, signed, paid) in the time `window` without its NotificationLog
+    key in `sent` is asked again."""
+    from labelling.queueing import enqueue
+
+    count = 0
+    for pk in JournalEntry.objects.filter(
+        action__in=list(SUBJECTS), at__lt=window["lt"], at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"funding:{pk}" not in sent:
+            count += enqueue(notify_funding_entry, pk)
+    return count

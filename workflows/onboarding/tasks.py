@@ -38,6 +38,8 @@ def send_templated_once(
     """Send `template`.txt and `template`.html to the recipients unless `key` was sent."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
+        # Nobody to tell: recorded as done, so the catch-up does not try again.
+        NotificationLog.objects.get_or_create(key=key, defaults={"recipients": []})
         return False
     with transaction.atomic():
         _, created = NotificationLog.objects.get_or_create(
@@ -110,3 +112,18 @@ def notify_onboarding_entry(entry_id: int) -> bool:
         context=context,
         recipients=recipients,
     )
+
+
+def resend_unsent(*, window: dict, sent: set[str]) -> int:
+    """The invitations' part of `workflows.resend_unsent_notifications`: each step told by
+    e-mail in the time `window` without its NotificationLog key in `sent` is asked again."""
+    from labelling.queueing import enqueue
+    from workflows.onboarding.models import JournalEntry
+
+    count = 0
+    for pk in JournalEntry.objects.filter(
+        action__in=list(SUBJECTS), at__lt=window["lt"], at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"onboarding:{pk}" not in sent:
+            count += enqueue(notify_onboarding_entry, pk)
+    return count

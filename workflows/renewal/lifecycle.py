@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from viewflow import fsm
 
+from labelling.queueing import enqueue
 from workflows.deadlines import today
 from workflows.errors import NotFound
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
@@ -349,7 +350,7 @@ class ReviewLifecycle(Lifecycle):
         if notify and not private:
             from workflows.renewal import tasks
 
-            transaction.on_commit(lambda: tasks.notify_review_entry.delay(entry.pk))
+            transaction.on_commit(lambda: enqueue(tasks.notify_review_entry, entry.pk))
         return entry
 
 

@@ -18,6 +18,7 @@ from documents import contexts
 from documents import services as documents
 from labelling.directory import in_force_filter
 from labelling.models import LabelStatus, Place, User
+from labelling.queueing import enqueue
 from labelling.selectors import declaration_gaps
 from workflows import draft
 from workflows.deadlines import today
@@ -148,7 +149,7 @@ def open_campaign(
                 if notify and reviews:
                     from workflows.renewal import tasks
 
-                    transaction.on_commit(lambda: tasks.notify_campaign_opened.delay(year))
+                    transaction.on_commit(lambda: enqueue(tasks.notify_campaign_opened, year))
             break
         except IntegrityError:
             # Another run of the same campaign at the same moment: count again.
@@ -618,5 +619,5 @@ def post_message(*, user: User, review_id, body: str):
     message = ReviewMessage.objects.create(review=review, author=user, body=body)
     from workflows.renewal import tasks
 
-    transaction.on_commit(lambda: tasks.notify_review_message.delay(str(message.pk)))
+    transaction.on_commit(lambda: enqueue(tasks.notify_review_message, str(message.pk)))
     return message

@@ -117,6 +117,39 @@ def notify_review_message(message_id: str) -> bool:
     )
 
 
+def resend_unsent(*, window: dict, sent: set[str]) -> int:
+    """The reviews' part of `workflows.resend_unsent_notifications`: in the time `window`, each
+    e-mail that should have gone out and has no NotificationLog key in `sent` is asked again —
+    a step that notifies (``notify`` of its step and a change of state, or a reminder), a
+    message, the opening of a campaign (once per year)."""
+    from labelling.queueing import enqueue
+    from workflows.fsm import step_of
+    from workflows.renewal.lifecycle import ReviewLifecycle
+
+    notified = {step_of(t).action for _, t in ReviewLifecycle.table() if step_of(t).notify}
+    count = 0
+    entries = JournalEntry.objects.filter(private=False, at__lt=window["lt"], at__gte=window["gte"])
+    for pk, action, source, target in entries.values_list("pk", "action", "from_state", "to_state"):
+        expected = action == ReviewAction.REMIND or (action in notified and source != target)
+        if expected and f"review-journal:{pk}" not in sent:
+            count += enqueue(notify_review_entry, pk)
+    for pk in ReviewMessage.objects.filter(
+        created_at__lt=window["lt"], created_at__gte=window["gte"]
+    ).values_list("pk", flat=True):
+        if f"review-message:{pk}" not in sent:
+            count += enqueue(notify_review_message, str(pk))
+    opened = Review.objects.filter(
+        state=ReviewState.OPEN,
+        place__porteur__isnull=False,
+        created_at__lt=window["lt"],
+        created_at__gte=window["gte"],
+    ).values_list("pk", "year")
+    years = {year for pk, year in opened if f"review-opened:{pk}" not in sent}
+    for year in sorted(years):
+        count += enqueue(notify_campaign_opened, year)
+    return count
+
+
 @shared_task(**TASK_OPTIONS)
 def open_due_campaign() -> str:
     """Daily: from `RENEWAL_CAMPAIGN_DATE` on, the year's campaign is open (idempotent)."""

@@ -265,7 +265,7 @@ def remind_opinion(*, opinion_id) -> bool:
             run.fire(comment=f"Relance de {opinion.addressee}.", data={"opinion": str(opinion.pk)})
             from workflows import tasks
 
-            transaction.on_commit(lambda: tasks.send_opinion_reminder.delay(str(opinion.pk)))
+            transaction.on_commit(lambda: enqueue(tasks.send_opinion_reminder, str(opinion.pk)))
     except (_NothingToDo, TransitionNotAllowed, NotFound):
         return False
     return True
