@@ -65,9 +65,14 @@ class PrivateRedis:
 
 def reset_connections():
     """New broker connections from now on (the pools are made again on first use)."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
+    # kombu keeps its pools by broker URL: a closed one must not be handed to the next test
+    # that publishes to the same URL (« Acquire on closed pool » when CELERY_BROKER_URL is set).
+    pools.reset()
     celery_app.amqp._producer_pool = None
 
 
