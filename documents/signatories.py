@@ -79,10 +79,13 @@ def freeze_signatory(context: c.DocumentContext, *, requested_by: User | None) -
     prefecture = _prefecture_context(context, row)
     context = dataclasses.replace(context, prefecture=prefecture)
     if context.kind not in APPEALABLE_KINDS:
+        # A letter of the service is signed in the service's name (« Direction de la citoyenneté
+        # et de la légalité — bureau France Services »), above its author's name when it has one.
         signer = context.signer
         if signer is None or not signer.quality:
             name = signer.name if signer else ""
-            context = dataclasses.replace(context, signataire=c.Person(name, SERVICE_QUALITY))
+            quality = prefecture.service or (row.service if row else "") or SERVICE_QUALITY
+            context = dataclasses.replace(context, signataire=c.Person(name, quality))
         return context
 
     if prefecture.delegation:

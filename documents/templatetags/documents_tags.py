@@ -63,3 +63,14 @@ def url_lines(value) -> str:
         return escape(url)
     last = tail + url[len(head) + 1 + len(tail) :]
     return mark_safe(f'{escape(head)}/<wbr><span class="nowrap">{escape(last)}</span>')
+
+
+@register.filter
+def clause(value) -> str:
+    """An engine's message or a reference as part of a list item in a decision: without its
+    final full stop (the list puts « ; » or « . ») nor the echo of the raw answer
+    (« (réponse : non) »), which is for the instructor's screen, not for a decision."""
+    import re
+
+    text = re.sub(r"\s*\(réponse\s*:[^)]*\)", "", str(value or "").strip())
+    return text.rstrip(" .;")

@@ -78,8 +78,11 @@ def test_letters_are_signed_by_the_service(make_document):
         "accuse_reception", context=context, requested_by=InstructeurFactory(delegation=False)
     )
     text = pdf_text(read_field(document.file))
-    assert "Le service instructeur" in text and "par délégation" not in text
+    assert "par délégation" not in text and "Le service instructeur" not in text
     assert "téléphone : 04 73 98 63 63" in text
+    # Signed in the service's name, as the préfecture records it.
+    signature = text[text.index("Fait à") :]
+    assert "Direction de la citoyenneté et de la légalité — bureau France Services" in signature
 
 
 def test_signing_along_the_real_path_needs_a_delegation(django_capture_on_commit_callbacks):
