@@ -1,11 +1,12 @@
 """The yearly campaign against real PostgreSQL, Redis and celery worker processes: a worker
-SIGKILLed while it opens the campaign, or while it tells the porteurs, and the work is done
+SIGKILLed while it opens the campaign, tells the porteurs or reminds them, and the work is done
 exactly once after a new worker starts — one review per place, one e-mail per review (the
 message comes back, acks_late; what the killed worker wrote rolls back with its connection).
 And two openings of the same campaign at once (two connections): one set of reviews, no error."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -175,6 +176,50 @@ def test_worker_killed_while_telling_the_porteurs_then_each_is_told_once(
             if process is not None:
                 _stop(process, signal.SIGKILL)
     exactly_once(year, mails)
+
+
+def test_worker_killed_between_two_reminders_then_each_porteur_is_reminded_once(
+    tmp_path, real_broker, places
+):
+    """The daily reminders, one transaction per review: killed after the first is committed,
+    the task comes back and reminds the others, never the first again."""
+    year = the_year()
+    services.open_campaign(year=year, on=datetime.date(year, 1, 15), notify=False)
+    mails, marker = tmp_path / "mails", tmp_path / "reminding"
+    mails.mkdir()
+    logs = [tmp_path / "worker1.log", tmp_path / "worker2.log"]
+    reminders = JournalEntry.objects.filter(review__year=year, action=ReviewAction.REMIND)
+    first = second = None
+    try:
+        assert enqueue(tasks.send_review_reminders)  # what beat sends every morning
+        first = start(
+            "remind1", logs[0], mails, REMINDER_TEST_DELAY="60", REMINDER_TEST_MARKER=str(marker)
+        )
+        _wait_for(marker.exists, 90, "le premier worker n'a pas relancé", logs)
+        _stop(first, signal.SIGKILL)
+        assert first.returncode == -signal.SIGKILL
+        assert reminders.count() == 1  # one committed, the others never written
+
+        second = start("remind2", logs[1], mails)
+        _wait_for(
+            lambda: (
+                NotificationLog.objects.filter(key__startswith="review-journal:").count() == PLACES
+            ),
+            90,
+            "le second worker n'a pas fini les relances",
+            logs,
+        )
+    finally:
+        for process in (first, second):
+            if process is not None:
+                _stop(process, signal.SIGKILL)
+    assert reminders.count() == PLACES
+    assert sorted(reminders.values_list("review_id", flat=True)) == sorted(
+        Review.objects.filter(year=year).values_list("pk", flat=True)
+    )
+    assert len(list(mails.iterdir())) == PLACES
+    assert services.send_reminders() == 0  # the next morning: nothing more
+    assert reminders.count() == PLACES
 
 
 def test_two_openings_at_once_make_one_set_of_reviews(places):
