@@ -7,7 +7,7 @@ import uuid
 from django import forms
 
 from labelling.forms import CleanTextForm
-from labelling.models import PorteurKind
+from labelling.models import PorteurArticle, PorteurKind
 
 STATE_FILTERS = [("", "Toutes")]
 
@@ -69,6 +69,15 @@ class AcceptNewAccountForm(CleanTextForm):
         choices=[("", "Choisir"), *PorteurKind.choices],
         required=False,
         help_text="Seulement si ce SIRET n'est pas encore connu d'Estampille.",
+    )
+    porteur_article = forms.ChoiceField(
+        label="Article devant le nom du porteur",
+        choices=[("", "Choisir (à défaut, déduit du nom)"), *PorteurArticle.choices],
+        required=False,
+        help_text=(
+            "Comment le nom se lit dans les documents officiels : « porté par la Communauté de "
+            "communes du Livradois-Forez ». Seulement si ce SIRET n'est pas encore connu."
+        ),
     )
     password = forms.CharField(
         label="Mot de passe",

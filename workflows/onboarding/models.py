@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from labelling.models import PorteurKind
+from labelling.models import PorteurArticle, PorteurKind
 from workflows.journal import JournalEntryBase
 
 JOURNAL_TABLE = "onboarding_journalentry"
@@ -59,6 +59,9 @@ class Invitation(models.Model):
     porteur_name = models.CharField("nom du porteur déclaré", max_length=200, blank=True)
     porteur_kind = models.CharField(
         "nature du porteur déclarée", max_length=20, choices=PorteurKind.choices, blank=True
+    )
+    porteur_article = models.CharField(
+        "article devant le nom du porteur", max_length=3, choices=PorteurArticle.choices, blank=True
     )
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)

@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from labelling.models import Place, Porteur, PorteurKind, Role, User
+from labelling.models import Place, Porteur, PorteurArticle, PorteurKind, Role, User
 from labelling.permissions import may_invite_porteur, may_view_place
 from labelling.validators import LA_POSTE_SIREN, normalize_siret, validate_siret
 from workflows.errors import AccessDenied, InvalidInput, NotFound, TransitionNotAllowed
@@ -149,6 +149,7 @@ def accept(
     siret: str,
     porteur_name: str = "",
     porteur_kind: str = "",
+    porteur_article: str = "",
     first_name: str = "",
     last_name: str = "",
     password: str = "",
@@ -199,8 +200,13 @@ def accept(
                     errors["porteur_kind"] = [
                         "Ce SIRET n'est pas encore connu : choisissez la nature du porteur."
                     ]
+                if porteur_article and porteur_article not in PorteurArticle.values:
+                    errors["porteur_article"] = [
+                        "Choisissez l'article devant le nom du porteur dans la liste."
+                    ]
             else:
                 porteur_name, porteur_kind = known.name, known.kind
+                porteur_article = known.article
             if siret.startswith(LA_POSTE_SIREN) and porteur_kind != PorteurKind.LA_POSTE:
                 errors["porteur_kind"] = [
                     "Ce SIRET est un établissement de La Poste : choisissez « La Poste »."
@@ -219,6 +225,7 @@ def accept(
                 raise InvalidInput("Le formulaire contient des erreurs.", field_errors=errors)
             invitation.first_name, invitation.last_name = first_name, last_name
             invitation.porteur_name, invitation.porteur_kind = porteur_name, porteur_kind
+            invitation.porteur_article = porteur_article
             invitation.password_hash = make_password(password)
         invitation.siret = siret
         invitation.accepted_at = timezone.now()
@@ -304,6 +311,7 @@ def confirm(*, user: User, invitation_id) -> Invitation:
                     kind=invitation.porteur_kind,
                     name=invitation.porteur_name,
                     siret=invitation.siret,
+                    article=invitation.porteur_article,  # none chosen: the name's (Porteur.save)
                 )
                 created_porteur = True
             account = User(

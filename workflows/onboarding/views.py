@@ -313,6 +313,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 siret=data["siret"],
                 porteur_name=data.get("porteur_name", ""),
                 porteur_kind=data.get("porteur_kind", ""),
+                porteur_article=data.get("porteur_article", ""),
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
                 password=data.get("password", ""),

@@ -244,6 +244,34 @@ def test_refuse_with_a_reason(client, place, instructor):
     assert invite(client, instructor, place).state == InvitationState.SENT
 
 
+def test_the_invitee_says_how_the_porteur_s_name_reads_in_the_documents(client, place, instructor):
+    invitation = invite(client, instructor, place)
+    link = link_from_mail(mail.outbox[0])
+    page = client.get(link).content.decode()
+    assert "Article devant le nom du porteur" in page
+    assert "la (la Communauté de communes du Livradois-Forez)" in page
+    # « Amicale » is no word the guess knows: the invitee chooses « l’ ».
+    data = new_account_data(porteur_name="Amicale laïque de Clermont", porteur_kind="association")
+    wrong = client.post(link, {**data, "porteur_article": "lo"})
+    assert wrong.status_code == 200
+    assert Invitation.objects.get(pk=invitation.pk).state == InvitationState.SENT
+    assert client.post(link, {**data, "porteur_article": "l'"}).status_code == 302
+    client.force_login(instructor)
+    client.post(reverse("onboarding:confirm", args=[invitation.pk]))
+    porteur = Porteur.objects.get(siret=NEW_SIRET)
+    assert (porteur.name, porteur.article) == ("Amicale laïque de Clermont", "l'")
+
+
+def test_without_a_chosen_article_the_porteur_gets_the_one_its_name_suggests(
+    client, place, instructor
+):
+    invitation = invite(client, instructor, place)
+    client.post(link_from_mail(mail.outbox[0]), new_account_data())
+    client.force_login(instructor)
+    client.post(reverse("onboarding:confirm", args=[invitation.pk]))
+    assert Porteur.objects.get(siret=NEW_SIRET).article == "la"  # Commune de Clermont-Ferrand
+
+
 def test_existing_porteur_is_reused_and_flagged(client, place, instructor):
     known = PorteurFactory(name="Communauté de communes", kind="epci", siret=OTHER_SIRET)
     invitation = invite(client, instructor, place)
