@@ -169,7 +169,7 @@ FAULTS_IN_WORDS = (
     (r"\{\{|\}\}|\{%|%\}|\bNone\b", "variable de gabarit non remplacée"),
     (r"Considérant(?: que)?\s*[;.,]", "« Considérant » vide"),
     (r"\(\s*\)|\s,", "mention vide"),
-    (r"\.\)\.|\.\s*\.|\(réponse\s*:", "ponctuation doublée ou réponse brute"),
+    (r"\.\)\.|\.\s*[.;]|\(réponse\s*:", "ponctuation doublée ou réponse brute"),
     (r"\)\)", "parenthèses imbriquées"),
     (r"Fait à [^.]{0,40}\d{4} Le service instructeur", "signé « Le service instructeur »"),
     (r":\s+(?:Considérant|Sur proposition|A R R Ê T E|En conséquence)", "liste vide après « : »"),
