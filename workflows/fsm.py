@@ -43,10 +43,13 @@ from typing import Any, ClassVar
 
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from viewflow import fsm
 from viewflow.fsm.base import Transition, TransitionDescriptor
 from viewflow.utils import DEFAULT
 
+from labelling.queueing import enqueue
+from workflows import journal
 from workflows.errors import AccessDenied, InvalidInput, NotFound, TransitionNotAllowed
 
 STALE_MESSAGE = (
@@ -126,7 +129,7 @@ class Allowed:
 class SystemActor:
     """Estampille itself (a beat task): the only actor with no user."""
 
-    label: str = "Estampille (automatiquement)"
+    label: str = journal.AUTOMATIC_ACTOR
     refusal: str = "Cette action est faite automatiquement par Estampille."
 
     def allows(self, user, obj) -> bool:
@@ -175,6 +178,11 @@ class Lifecycle:
     model: ClassVar[type[models.Model]]
     missing_message: ClassVar[str] = "Ce dossier n'existe pas."
     stale_message: ClassVar[str] = STALE_MESSAGE
+    # The journal (`workflows.journal.JournalEntryBase`): its model, the name of its foreign key
+    # to the file, and the dotted name of the task that tells people of a public entry.
+    journal_model: ClassVar[type[models.Model]]
+    journal_file_field: ClassVar[str]
+    journal_task: ClassVar[str] = ""
 
     def __init__(self, obj: models.Model):
         self.obj = obj
@@ -329,8 +337,34 @@ class Lifecycle:
         data: dict,
         notify: bool,
     ) -> Any:
-        """Hook: write the journal entry of an action (and schedule its e-mail on commit)."""
-        raise NotImplementedError
+        """Write the journal entry of an action and, for a public entry with `notify`, publish
+        the e-mail task on commit (`labelling.queueing.enqueue`: a broker down loses nothing)."""
+        fields = {
+            self.journal_file_field: self.obj,
+            "actor": journal.actor_of(user),
+            "actor_label": self.actor_label(user),
+            "from_state": from_state,
+            "to_state": self.current,
+            "action": action,
+            "comment": comment,
+            "data": data,
+            **self.journal_fields(),
+        }
+        if private:
+            fields["private"] = True  # only journals with private entries declare them private
+        entry = self.journal_model.objects.create(**fields)
+        if notify and not private and self.journal_task:
+            task = import_string(self.journal_task)
+            transaction.on_commit(lambda: enqueue(task, entry.pk))
+        return entry
+
+    def actor_label(self, user) -> str:
+        """How this file's journal names who acted (`workflows.journal.actor_label`)."""
+        return journal.actor_label(user)
+
+    def journal_fields(self) -> dict[str, Any]:
+        """Columns of this kind's journal beyond the common ones (the application's revision)."""
+        return {}
 
     def fire(
         self,

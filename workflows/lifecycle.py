@@ -17,11 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from viewflow import fsm
 
-from labelling.queueing import enqueue
 from workflows import draft
 from workflows.deadlines import deadline_for, today
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
@@ -230,6 +228,9 @@ class ApplicationLifecycle(Lifecycle):
 
     model = Application
     state = bind_state(State)
+    journal_model = JournalEntry
+    journal_file_field = "application"
+    journal_task = "workflows.tasks.notify_journal_entry"
 
     # Drafting (the porteur) -----------------------------------------------------------------
 
@@ -640,25 +641,8 @@ class ApplicationLifecycle(Lifecycle):
         app.stage_started_at = timezone.now()
         app.stage_deadline = deadline_for(clock) if clock else None
 
-    def record(self, *, user, action, from_state, comment, private, data, notify) -> JournalEntry:
-        app = self.obj
-        entry = JournalEntry.objects.create(
-            application=app,
-            revision=app.revision,
-            actor=user,
-            actor_label=actor_label(user),
-            from_state=from_state,
-            to_state=app.state,
-            action=action,
-            comment=comment,
-            private=private,
-            data=data,
-        )
-        if notify:
-            from workflows import tasks
-
-            transaction.on_commit(lambda: enqueue(tasks.notify_journal_entry, entry.pk))
-        return entry
+    def journal_fields(self) -> dict:
+        return {"revision": self.obj.revision}
 
 
 # --- read by the help page ---------------------------------------------------------------------
@@ -697,12 +681,6 @@ def help_sections() -> tuple[list[tuple[Stage, list[HelpAction]]], list[HelpActi
     return sections, all_along
 
 
-def actor_label(user) -> str:
-    if user is None:
-        return "Estampille (automatique)"
-    return f"{user.get_full_name() or user.email} ({user.get_role_display()})"
-
-
 def lifecycle_of(app: Application) -> ApplicationLifecycle:
     return ApplicationLifecycle(app)
 
@@ -715,7 +693,6 @@ __all__ = [
     "ApplicationLifecycle",
     "HelpAction",
     "Stage",
-    "actor_label",
     "help_sections",
     "lifecycle_of",
 ]

@@ -9,10 +9,8 @@ through another channel: its file says so and goes no further."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from viewflow import fsm
 
-from labelling.queueing import enqueue
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
 from workflows.funding.models import FundingAction, FundingFile, FundingState, JournalEntry
 from workflows.funding.permissions import INSTRUCTOR, NATIONAL, PREFECTURE, SIGNATAIRE
@@ -66,6 +64,9 @@ def is_proposer(file: FundingFile, user) -> bool:
 class FundingLifecycle(Lifecycle):
     model = FundingFile
     state = bind_state(FundingState)
+    journal_model = JournalEntry
+    journal_file_field = "file"
+    journal_task = "workflows.funding.tasks.notify_funding_entry"
     missing_message = "Ce dossier de financement n'existe pas."
     stale_message = (
         "Ce dossier de financement vient de changer d'étape (il est maintenant « {state} ») : "
@@ -260,38 +261,3 @@ class FundingLifecycle(Lifecycle):
     )
     def close(self):
         pass
-
-    def record(self, *, user, action, from_state, comment, private, data, notify) -> JournalEntry:
-        return record(
-            self.obj,
-            user=user,
-            action=action,
-            from_state=from_state,
-            comment=comment,
-            data=data,
-            notify=notify,
-        )
-
-
-def actor_label(user) -> str:
-    if user is None:
-        return "Estampille (automatiquement)"
-    return f"{user.get_full_name() or user.email} ({user.get_role_display()})"
-
-
-def record(file: FundingFile, *, user, action, from_state, comment="", data=None, notify=False):
-    entry = JournalEntry.objects.create(
-        file=file,
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        actor_label=actor_label(user),
-        from_state=from_state,
-        to_state=file.state,
-        action=action,
-        comment=comment,
-        data=data or {},
-    )
-    if notify:
-        from workflows.funding import tasks
-
-        transaction.on_commit(lambda: enqueue(tasks.notify_funding_entry, entry.pk))
-    return entry

@@ -22,10 +22,10 @@ from labelling.funding import services as rule_services
 from labelling.funding.money import euros
 from labelling.models import LabelStatus, Place, PorteurKind, User
 from labelling.validators import LA_POSTE_SIREN
+from workflows import journal
 from workflows.errors import AccessDenied, InvalidInput, NotFound
 from workflows.fsm import transition
-from workflows.funding.lifecycle import FundingLifecycle, record
-from workflows.funding.lifecycle import actor_label as lifecycle_actor_label
+from workflows.funding.lifecycle import FundingLifecycle
 from workflows.funding.models import (
     FundingAction,
     FundingCause,
@@ -189,13 +189,14 @@ def open_funding_file(
             _apply_rules(file, rate)
             file.save()
             _write_parts(file, rate, file.amount)
-            record(
-                file,
+            FundingLifecycle(file).record(
                 user=user,
                 action=FundingAction.OPEN,
                 from_state=FundingState.TO_REVIEW,
                 comment=opening_comment(file),
+                private=False,
                 data={"cause": cause.value, "amount": str(file.amount)},
+                notify=False,
             )
             return file
     except IntegrityError:
@@ -609,8 +610,8 @@ def open_year(*, user: User | None, year: int, departement: str | None = None) -
                         )
                     )
             FundingPart.objects.bulk_create(parts, batch_size=1000)
-        actor = lifecycle_actor_label(user)
-        account = user if getattr(user, "is_authenticated", False) else None
+        actor = journal.actor_label(user)
+        account = journal.actor_of(user)
         JournalEntry.objects.bulk_create(
             [
                 JournalEntry(

@@ -7,11 +7,9 @@ préfecture or the agency sends a new one."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from viewflow import fsm
 
-from labelling.queueing import enqueue
 from workflows.fsm import Allowed, Lifecycle, bind_state, step
 from workflows.onboarding.models import (
     Invitation,
@@ -40,6 +38,9 @@ def not_expired(lifecycle: InvitationLifecycle):
 class InvitationLifecycle(Lifecycle):
     model = Invitation
     state = bind_state(InvitationState)
+    journal_model = JournalEntry
+    journal_file_field = "invitation"
+    journal_task = "workflows.onboarding.tasks.notify_onboarding_entry"
     missing_message = "Cette invitation n'existe pas."
     stale_message = (
         "Cette invitation vient de changer (elle est maintenant « {state} ») : une autre "
@@ -110,28 +111,8 @@ class InvitationLifecycle(Lifecycle):
     def revoke(self):
         pass
 
-    def record(self, *, user, action, from_state, comment, private, data, notify) -> JournalEntry:
-        invitation = self.obj
-        entry = JournalEntry.objects.create(
-            invitation=invitation,
-            actor=user if getattr(user, "is_authenticated", False) else None,
-            actor_label=actor_label(user, invitation),
-            from_state=from_state,
-            to_state=invitation.state,
-            action=action,
-            comment=comment,
-            data=data,
-        )
-        if notify:
-            from workflows.onboarding import tasks
-
-            transaction.on_commit(lambda: enqueue(tasks.notify_onboarding_entry, entry.pk))
-        return entry
-
-
-def actor_label(user, invitation: Invitation) -> str:
-    if user is None:
-        return "Estampille (automatique)"
-    if not getattr(user, "is_authenticated", False):
-        return f"{invitation.email} (personne invitée)"
-    return f"{user.get_full_name() or user.email} ({user.get_role_display()})"
+    def actor_label(self, user) -> str:
+        # The invitee acts before having an account: the journal names them by their e-mail.
+        if user is not None and not getattr(user, "is_authenticated", False):
+            return f"{self.obj.email} (personne invitée)"
+        return super().actor_label(user)

@@ -9,10 +9,8 @@ once its answer deadline has passed."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from viewflow import fsm
 
-from labelling.queueing import enqueue
 from workflows.deadlines import today
 from workflows.errors import NotFound
 from workflows.fsm import SYSTEM, Allowed, Lifecycle, bind_state, step
@@ -86,6 +84,9 @@ def not_proposer(review: Review, user) -> bool:
 class ReviewLifecycle(Lifecycle):
     model = Review
     state = bind_state(ReviewState)
+    journal_model = JournalEntry
+    journal_file_field = "review"
+    journal_task = "workflows.renewal.tasks.notify_review_entry"
     missing_message = "Cette revue n'existe pas ou vous n'y avez pas accès."
     stale_message = (
         "Cette revue vient de changer d'étape (elle est maintenant « {state} ») : une autre "
@@ -333,31 +334,6 @@ class ReviewLifecycle(Lifecycle):
             review.stage_deadline = deadlines.deadline_for("decision")
         elif target in (S.RENEWED, S.ABROGATED):
             review.stage_deadline = None
-
-    def record(self, *, user, action, from_state, comment, private, data, notify) -> JournalEntry:
-        review = self.obj
-        entry = JournalEntry.objects.create(
-            review=review,
-            actor=user if getattr(user, "is_authenticated", False) else None,
-            actor_label=actor_label(user),
-            from_state=from_state,
-            to_state=review.state,
-            action=action,
-            comment=comment,
-            private=private,
-            data=data,
-        )
-        if notify and not private:
-            from workflows.renewal import tasks
-
-            transaction.on_commit(lambda: enqueue(tasks.notify_review_entry, entry.pk))
-        return entry
-
-
-def actor_label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return "Estampille (automatiquement)"
-    return f"{user.get_full_name() or user.email} ({user.get_role_display()})"
 
 
 def help_rows() -> list[tuple[str, str, str]]:

@@ -20,7 +20,7 @@ from labelling.directory import in_force_filter
 from labelling.models import LabelStatus, Place, User
 from labelling.queueing import enqueue
 from labelling.selectors import declaration_gaps
-from workflows import draft
+from workflows import draft, journal
 from workflows.deadlines import today
 from workflows.errors import InvalidInput, TransitionNotAllowed
 from workflows.fsm import transition
@@ -132,7 +132,7 @@ def open_campaign(
                         JournalEntry(
                             review_id=review.pk,
                             actor=None,
-                            actor_label="Estampille (automatiquement)",
+                            actor_label=journal.AUTOMATIC_ACTOR,
                             from_state=ReviewState.OPEN,
                             to_state=ReviewState.OPEN,
                             action=ReviewAction.OPEN,
