@@ -121,27 +121,34 @@ def _funding_file(app):
     return file
 
 
-def _review() -> Review:
-    place = conform_place(
+def _reviews(app) -> tuple[Review, Review]:
+    """The yearly review of the place labelled above, up to its abrogation (mise en demeure,
+    the porteur's observations, suspension, then after the deadline the arrêté); and a mise en
+    demeure to La Poste for a place whose address names its commune."""
+    other = conform_place(
         name="France Services de Saint-Anthème",
         address="Place de l'Aubépin, 63660 Saint-Anthème",
         commune=Commune.objects.get(pk="63319"),
         porteur=PorteurFactory(name="La Poste", kind="la_poste"),
     )
     renewal.open_campaign(year=datetime.date.today().year, notify=False)
-    review = Review.objects.get(place=place)
-    renewal.confirm_unchanged(
-        user=porteur_user_of(place), review_id=review.pk, activity_confirmed=True
-    )
-    instructor = InstructeurFactory(departement_id=place.departement_id)
-    renewal.issue_notice(
-        user=instructor,
-        review_id=review.pk,
-        reasons="Ouvrir le samedi matin ; afficher les horaires.",
-        deadline=datetime.date.today() + datetime.timedelta(days=60),
-    )
+    instructor = InstructeurFactory(departement_id="63")
+    reviews = []
+    for place in (app.place, other):
+        review = Review.objects.get(place=place)
+        renewal.confirm_unchanged(
+            user=porteur_user_of(place), review_id=review.pk, activity_confirmed=True
+        )
+        renewal.issue_notice(
+            user=instructor,
+            review_id=review.pk,
+            reasons="Ouvrir le samedi matin ; afficher les horaires.",
+            deadline=datetime.date.today() + datetime.timedelta(days=60),
+        )
+        reviews.append(review)
+    review = reviews[0]
     renewal.post_message(
-        user=porteur_user_of(place),
+        user=porteur_user_of(app.place),
         review_id=review.pk,
         body="Nous ouvrirons le samedi à partir de septembre",
     )
@@ -150,10 +157,8 @@ def _review() -> Review:
     after = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=61)
     with time_machine.travel(after, tick=False):
         renewal.propose_abrogation(user=instructor, review_id=review.pk, reasons="Toujours rien.")
-        renewal.sign_abrogation(
-            user=SignataireFactory(departement_id=place.departement_id), review_id=review.pk
-        )
-    return review
+        renewal.sign_abrogation(user=SignataireFactory(departement_id="63"), review_id=review.pk)
+    return reviews[0], reviews[1]
 
 
 # What no document may say, as (pattern, what it means).
@@ -234,13 +239,17 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     with django_capture_on_commit_callbacks(execute=True):
         app, refused = _applications(porteur)
         file = _funding_file(app)
-        review = _review()
+        abrogated, noticed = _reviews(app)
     documents = {row.kind: _document(row) for row in app.documents.filter(role="generated")}
     documents["refus"] = _document(refused.documents.get(kind="refus"))
     file.refresh_from_db()
     documents["decision_financement"] = funding_documents.decision_document(file)
-    documents.update({row.kind: _document(row) for row in review.documents.all()})
-    assert set(documents) == set(DocumentKind.values)
+    documents["arrete_abrogation"] = _document(abrogated.documents.get(kind="arrete_abrogation"))
+    documents["mise_en_demeure"] = _document(noticed.documents.get())
+    documents["mise_en_demeure (lieu labellisé ici)"] = _document(
+        abrogated.documents.get(kind="mise_en_demeure")
+    )
+    assert {key.split(" ")[0] for key in documents} == set(DocumentKind.values)
     # Decisions are numbered in the préfecture's register; the funding decision cites the
     # labelling arrêté by that number.
     year = datetime.date.today().year
@@ -249,9 +258,12 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     assert f"ARRÊTÉ PRÉFECTORAL N° 63-{year}-FIN-0001" in funding_text
     assert f"Dossier n° {file.reference}" in funding_text
     assert f"Vu l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in funding_text
-    # The abrogation cites the mise en demeure and what the porteur answered to it.
+    # The abrogation cites the arrêté it ends by its number and date, the mise en demeure, and
+    # what the porteur answered to it.
     abrogation = pdf_text(read_field(documents["arrete_abrogation"].file))
-    assert "Vu la mise en demeure adressée à La Poste le " in abrogation
+    assert f"Vu l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in abrogation
+    assert f"L'arrêté préfectoral n° 63-{year}-LAB-0001 du " in abrogation
+    assert f"Vu la mise en demeure adressée à la {PORTEUR} le " in abrogation
     assert "« Nous ouvrirons le samedi à partir de septembre »" in abrogation
     assert "n'en a pas présenté" not in abrogation
 
