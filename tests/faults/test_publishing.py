@@ -144,6 +144,20 @@ def test_what_the_broker_never_got_goes_out_with_the_catch_up(
 
 
 @pytest.mark.django_db
+def test_a_campaign_opened_without_email_is_not_told_by_the_catch_up():
+    """``open_renewal_campaign --no-email``: the catch-up respects it."""
+    from tests.workflows.renewal.helpers import conform_place, porteur_user_of
+    from workflows.renewal import services as renewal
+
+    with time_machine.travel(NOW, tick=False):
+        porteur_user_of(conform_place())
+        assert renewal.open_campaign(year=2026, notify=False).created == 1
+    with time_machine.travel(NOW + datetime.timedelta(minutes=20), tick=False):
+        assert resend_unsent_notifications() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
 def test_an_impact_study_never_published_is_sent_again():
     from tests.factories import UserFactory
 

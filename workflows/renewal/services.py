@@ -150,6 +150,15 @@ def open_campaign(
                     from workflows.renewal import tasks
 
                     transaction.on_commit(lambda: enqueue(tasks.notify_campaign_opened, year))
+                elif reviews:
+                    # Opened without e-mail (--no-email, the demo): recorded as told, so that
+                    # the catch-up of unsent e-mails does not send them later.
+                    from workflows.models import NotificationLog
+
+                    NotificationLog.objects.bulk_create(
+                        [NotificationLog(key=f"review-opened:{r.pk}") for r in reviews],
+                        ignore_conflicts=True,
+                    )
             break
         except IntegrityError:
             # Another run of the same campaign at the same moment: count again.
