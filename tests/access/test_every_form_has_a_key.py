@@ -10,6 +10,7 @@ The forms left without a key are listed below with the reason."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -114,8 +115,6 @@ def test_every_post_form_of_the_templates_holds_a_key():
 
 
 def _form_starts(text: str):
-    import re
-
     for match in re.finditer(r"<form\b[^>]*>", text, re.I):
         if re.search(r"method\s*=\s*[\"']post[\"']", match.group(0), re.I):
             yield match.start()
