@@ -28,6 +28,10 @@ def token_page(request: HttpRequest) -> HttpResponse:
             deleted, _ = Token.objects.filter(user=request.user).delete()
             if deleted:
                 messages.success(request, "Votre jeton d'API est révoqué : il ne sert plus à rien.")
+            else:
+                messages.info(request, "Vous n'aviez pas de jeton d'API : rien à révoquer.")
+        else:  # a page altered: nothing done, and said
+            messages.error(request, "Choisissez de créer ou de révoquer votre jeton d'API.")
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     shown = request.session.pop("api_token_shown", None)

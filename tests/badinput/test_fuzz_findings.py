@@ -1,5 +1,7 @@
 """What the fuzz of every form (test_form_fuzz.py) found, each kind fixed and kept fixed here."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -143,3 +145,36 @@ def test_an_invitation_whose_form_key_was_altered_is_sent_without_a_word_about_a
     )
     assert response.status_code == 302
     assert Invitation.objects.filter(place=place, email="porteur@example.fr").count() == 1
+
+
+def test_a_review_message_is_cleaned_and_limited_like_every_posted_text(client):
+    """The renewal forms were plain Django forms: control characters were stored as typed and
+    100,000 characters accepted; a refused message was dropped without a word."""
+    from tests.badinput.test_form_fuzz import World
+    from workflows.renewal.models import ReviewMessage
+
+    world = World()
+    review = world.review_open
+    client.force_login(world.porteur)
+    url = reverse("renewal:message", args=[review.pk])
+    client.post(url, {"body": "Horaires\x07 modifiés\x1b au 1er mars."})
+    assert ReviewMessage.objects.get(review=review).body == "Horaires modifiés au 1er mars."
+    response = client.post(url, {"body": "x" * 100_000}, follow=True)
+    page = response.content.decode()
+    assert "Message : Ce texte compte 100" in page
+    assert ReviewMessage.objects.filter(review=review).count() == 1
+
+
+@pytest.mark.parametrize("action", [None, "", "supprimer", "\x00", "create\x00"])
+def test_the_api_token_page_says_when_it_does_nothing(client, action):
+    """A post without a known action was answered by the same page, without a word."""
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(PorteurUserFactory())
+    data = {} if action is None else {"action": action}
+    response = client.post(reverse("api_token"), data, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Choisissez de créer ou de révoquer votre jeton d'API." in page
+    assert not Token.objects.exists()
+    response = client.post(reverse("api_token"), {"action": "revoke"}, follow=True)
+    assert "Vous n'aviez pas de jeton d'API" in html.unescape(response.content.decode())

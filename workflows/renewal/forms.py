@@ -1,9 +1,11 @@
-"""Forms of the review pages; the services decide, the forms only carry what was typed."""
+"""Forms of the review pages; the services decide, the forms only carry what was typed (cleaned
+of control characters, text areas limited, like every posted form: `CleanTextForm`)."""
 
 from __future__ import annotations
 
 from django import forms
 
+from labelling.forms import CleanTextForm
 from workflows.forms import DateField
 from workflows.renewal.models import ReviewState
 
@@ -12,7 +14,7 @@ ACTIVITY_LABEL = (
 )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CleanTextForm):
     activity_confirmed = forms.BooleanField(
         label=ACTIVITY_LABEL,
         required=False,
@@ -20,7 +22,7 @@ class ActivityForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextForm):
     comment = forms.CharField(
         label="Commentaire (facultatif)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -28,7 +30,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ReasonsForm(forms.Form):
+class ReasonsForm(CleanTextForm):
     reasons = forms.CharField(
         label="Motifs",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -37,7 +39,7 @@ class ReasonsForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label="Pourquoi la proposition est renvoyée",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -45,7 +47,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(CleanTextForm):
     criteria = forms.MultipleChoiceField(
         label="Critères à corriger",
         widget=forms.CheckboxSelectMultiple,
@@ -68,7 +70,7 @@ class NoticeForm(forms.Form):
         self.fields["criteria"].choices = list(criteria_choices)
 
 
-class SignForm(forms.Form):
+class SignForm(CleanTextForm):
     effective_on = DateField(
         label="Date d'effet de l'abrogation",
         required=False,
@@ -76,13 +78,13 @@ class SignForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CleanTextForm):
     body = forms.CharField(
         label="Message", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
 
-class NoForm(forms.Form):
+class NoForm(CleanTextForm):
     """The form of a button that posts nothing but itself."""
 
 

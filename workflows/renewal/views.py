@@ -571,4 +571,13 @@ def post_message(request: HttpRequest, review_id) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "Message envoyé.")
+    else:  # the message is refused: said, naming the field, on the page it goes back to
+        messages.error(
+            request,
+            " ".join(
+                f"{form[name].label} : {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            ),
+        )
     return redirect(detail_url(review, "messages"))
