@@ -452,12 +452,14 @@ class World:
 @dataclass(frozen=True)
 class Target:
     """Who posts, to which URL; ``page`` when the form is shown on another page (a button of
-    the file's page); ``answers_in_page`` for a form whose accepted answer is a page (200)."""
+    the file's page); ``answers_in_page`` for a form whose accepted answer is a page (200);
+    ``silent`` when an accepted post may write nothing and say nothing."""
 
     role: str
     url: Callable[[World], str]
     page: Callable[[World], str] | None = None
     answers_in_page: bool = False
+    silent: bool = False  # an accepted post may change nothing and say nothing
 
 
 def at(name: str, **objects: str) -> Callable[[World], str]:
@@ -976,6 +978,8 @@ def judge(target: Target, form: Form, response, before, after, data) -> str:
                 if english_in(message):
                     raise Refusal(f"message not in French: {message!r} for {data!r}")
             return "refusé (message)"
+        if not said and not written and not target.silent:
+            raise Refusal(f"nothing done and nothing said for {data!r}")
         return "accepté"
     if status in (200, 400):
         html = response.content.decode()
@@ -1000,7 +1004,7 @@ def judge(target: Target, form: Form, response, before, after, data) -> str:
             elif GENERIC.match(item):  # a field's message shown without its field
                 raise Refusal(f"an error that names no field: {item!r} for {data!r}")
         return f"refusé ({status})"
-    if status in (403, 404, 413):
+    if status in (403, 404, 413, 429):  # 429: a public form's rate limit (its cache is kept)
         if written:
             raise Refusal(f"{status} but wrote {written} for {data!r}")
         return str(status)
@@ -1011,6 +1015,19 @@ def judge(target: Target, form: Form, response, before, after, data) -> str:
 
 
 def project_form_classes() -> dict[str, type]:
+    """Every form class of the project: the modules of the pages (the URLconf) and every
+    ``forms`` module are imported first, so that none is missed."""
+    import importlib
+    import pkgutil
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view, hence every form it uses
+    for package in ("config", "labelling", "workflows", "documents"):
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
+            if module.name.rsplit(".", 1)[-1] == "forms":
+                importlib.import_module(module.name)
     found: dict[str, type] = {}
 
     def walk(cls):
@@ -1150,3 +1167,30 @@ def test_every_form_refuses_hostile_input_in_french_and_writes_nothing(
         return  # a part of the fuzz (FORM_FUZZ_ONLY): the classes are checked on a whole run
     unposted = sorted(set(project_form_classes()) - bound - set(FORM_CLASSES_NOT_POSTED))
     assert unposted == [], f"form classes no entry of FORMS posts: {unposted}"
+
+
+# Forms whose text is not cleaned by `CleanTextForm`, and why.
+NOT_CLEAN_TEXT = {
+    "labelling.forms.EmailAuthenticationForm": "Django's sign-in: an address and a password",
+    "labelling.activity.forms.FilterForm": "a GET form: the query string is cleaned (middleware)",
+    "workflows.renewal.forms.QueueForm": "a GET form: the query string is cleaned (middleware)",
+}
+
+
+def test_every_posted_form_with_text_cleans_it():
+    """Text typed or pasted in a posted form is cleaned of control characters (NUL, escape,
+    bidirectional overrides) and its text areas are limited: `labelling.forms.CleanTextForm`
+    (the renewal forms were plain Django forms, and stored 100,000 characters of anything)."""
+    from labelling.forms import CleanTextForm, CleanTextModelForm
+
+    plain = []
+    for name, cls in project_form_classes().items():
+        if issubclass(cls, (CleanTextForm, CleanTextModelForm)) or name in NOT_CLEAN_TEXT:
+            continue
+        if any(
+            isinstance(field, django_forms.CharField)
+            and not isinstance(field.widget, django_forms.PasswordInput)
+            for field in cls.base_fields.values()
+        ):
+            plain.append(name)
+    assert plain == [], f"forms with text not cleaned (make them CleanTextForm): {plain}"
