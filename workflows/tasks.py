@@ -5,14 +5,16 @@ never sends it twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from labelling.models import Role, User
 from workflows.deadlines import today
+from workflows.emails import TASK_OPTIONS, send_once, site_url
 from workflows.lifecycle import PREFECTURE_STATES
 from workflows.models import (
     Application,
@@ -23,38 +25,9 @@ from workflows.models import (
     State,
 )
 
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
-
-
-def _url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
 
 def _application_url(app: Application) -> str:
-    return _url(reverse("workflows:application_detail", args=[app.pk]))
-
-
-def send_once(*, key: str, subject: str, body: str, recipients: list[str]) -> bool:
-    """Send one e-mail unless one with this key was already sent."""
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        # Nobody to tell: recorded as done, so the catch-up below does not try again.
-        NotificationLog.objects.get_or_create(key=key, defaults={"recipients": []})
-        return False
-    with transaction.atomic():
-        _, created = NotificationLog.objects.get_or_create(
-            key=key, defaults={"recipients": recipients}
-        )
-        if not created:
-            return False
-        # Inside the transaction: when sending fails, the log row goes too and a retry resends.
-        send_mail(
-            subject=f"[Estampille] {subject}",
-            message=body,
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return True
+    return site_url(reverse("workflows:application_detail", args=[app.pk]))
 
 
 def _porteur_emails(app: Application) -> list[str]:
@@ -91,18 +64,12 @@ def notify_journal_entry(entry_id: int) -> bool:
         recipients += _prefecture_emails(app, state=entry.to_state)
     if entry.actor_id:
         recipients = [r for r in recipients if r != entry.actor.email]
-    subject = f"Dossier {app.reference} — {entry.get_action_display()}"
-    lines = [
-        "Bonjour,",
-        "",
-        f"Le dossier de candidature {app.reference} ({app.site_name}) a évolué :",
-        f"{entry.get_action_display()} — étape : {entry.get_to_state_display()}.",
-    ]
-    if entry.comment:
-        lines += ["", "Commentaire :", entry.comment]
-    lines += ["", f"Consulter le dossier : {_application_url(app)}", "", "Estampille"]
     return send_once(
-        key=f"journal:{entry.pk}", subject=subject, body="\n".join(lines), recipients=recipients
+        key=f"journal:{entry.pk}",
+        subject=f"Dossier {app.reference} — {entry.get_action_display()}",
+        template="workflows/emails/journal_entry",
+        context={"app": app, "entry": entry, "url": _application_url(app)},
+        recipients=recipients,
     )
 
 
@@ -116,47 +83,20 @@ def notify_message(message_id: str) -> bool:
         recipients = _prefecture_emails(app, state=app.state)
     else:
         recipients = _porteur_emails(app)
-    body = "\n".join(
-        [
-            "Bonjour,",
-            "",
-            f"Nouveau message sur le dossier {app.reference} ({app.site_name}) :",
-            "",
-            message.body,
-            "",
-            f"Répondre : {_application_url(app)}#messages",
-            "",
-            "Estampille",
-        ]
-    )
     return send_once(
         key=f"message:{message.pk}",
         subject=f"Dossier {app.reference} — nouveau message",
-        body=body,
+        template="workflows/emails/message",
+        context={"app": app, "message": message, "url": _application_url(app)},
         recipients=[r for r in recipients if r != message.author.email],
     )
 
 
-def _opinion_body(opinion: Opinion, *, reminder: bool) -> str:
-    app = opinion.application
-    lines = ["Bonjour,", ""]
-    if reminder:
-        lines.append(
-            f"Sauf erreur, votre avis sur le dossier {app.reference} était attendu pour le "
-            f"{opinion.due_on:%d/%m/%Y}. Nous vous remercions de le transmettre au plus vite."
-        )
-    else:
-        lines.append(
-            f"La préfecture sollicite votre avis sur la candidature de « {app.site_name} » "
-            f"au label France Services (dossier {app.reference}), avant le "
-            f"{opinion.due_on:%d/%m/%Y}."
-        )
-    lines += ["", "Question posée :", opinion.question]
-    if opinion.kind == "operateur":
-        page = reverse("workflows:operator_opinion", args=[opinion.pk])
-        lines += ["", f"Donner votre avis dans Estampille : {_url(page)}"]
-    lines += ["", "Estampille"]
-    return "\n".join(lines)
+def _opinion_context(opinion: Opinion, *, reminder: bool) -> dict:
+    url = ""
+    if opinion.kind == "operateur":  # an operator answers in Estampille; others by e-mail
+        url = site_url(reverse("workflows:operator_opinion", args=[opinion.pk]))
+    return {"app": opinion.application, "opinion": opinion, "reminder": reminder, "url": url}
 
 
 @shared_task(**TASK_OPTIONS)
@@ -167,7 +107,8 @@ def send_opinion_request(opinion_id: str) -> bool:
     return send_once(
         key=f"opinion-request:{opinion.pk}",
         subject=f"Demande d'avis — dossier {opinion.application.reference}",
-        body=_opinion_body(opinion, reminder=False),
+        template="workflows/emails/opinion",
+        context=_opinion_context(opinion, reminder=False),
         recipients=[opinion.addressee_email],
     )
 
@@ -180,7 +121,8 @@ def send_opinion_reminder(opinion_id: str) -> bool:
     return send_once(
         key=f"opinion-reminder:{opinion.pk}",
         subject=f"Relance : avis attendu — dossier {opinion.application.reference}",
-        body=_opinion_body(opinion, reminder=True),
+        template="workflows/emails/opinion",
+        context=_opinion_context(opinion, reminder=True),
         recipients=[opinion.addressee_email],
     )
 
@@ -201,25 +143,45 @@ def send_overdue_digests() -> int:
     """Daily: each instructor gets the list of their overdue files (theirs and unassigned)."""
     from workflows.selectors import overdue_for_instructor
 
+    return send_overdue_digest(
+        kind="digest",
+        overdue=overdue_for_instructor,
+        subject=lambda count: f"{count} dossier{pluralize(count)} en retard",
+        heading="Ces dossiers ont dépassé leur échéance :",
+        item=lambda app: {
+            "label": f"{app.reference} — {app.site_name}",
+            "state": app.get_state_display(),
+            "deadline": app.stage_deadline,
+            "url": _application_url(app),
+        },
+    )
+
+
+def send_overdue_digest(
+    *,
+    kind: str,
+    overdue: Callable[..., list],
+    subject: Callable[[int], str],
+    heading: str,
+    item: Callable[[Any], dict],
+) -> int:
+    """Each active instructor's daily list of the files past their stage deadline, once a day
+    (key ``<kind>:<user>:<day>``): `overdue(user=…)` gives the files, `item(file)` the label,
+    state, deadline (a date) and url of a line. Returns how many e-mails were sent."""
     sent = 0
     day = today()
     for user in User.objects.filter(role=Role.INSTRUCTEUR, is_active=True).order_by("pk"):
-        apps = overdue_for_instructor(user=user)
-        if not apps:
+        files = overdue(user=user)
+        if not files:
             continue
-        lines = ["Bonjour,", "", "Ces dossiers ont dépassé leur échéance :", ""]
-        for app in apps:
-            late = (day - app.stage_deadline).days
-            lines.append(
-                f"- {app.reference} — {app.site_name} ({app.get_state_display()}), "
-                f"échéance du {app.stage_deadline:%d/%m/%Y} dépassée de {late} jour(s) : "
-                f"{_application_url(app)}"
-            )
-        lines += ["", "Estampille"]
+        items = [item(file) for file in files]
+        for line in items:
+            line["late"] = (day - line["deadline"]).days
         sent += send_once(
-            key=f"digest:{user.pk}:{day.isoformat()}",
-            subject=f"{len(apps)} dossier(s) en retard",
-            body="\n".join(lines),
+            key=f"{kind}:{user.pk}:{day.isoformat()}",
+            subject=subject(len(items)),
+            template="workflows/emails/overdue_digest",
+            context={"heading": heading, "items": items},
             recipients=[user.email],
         )
     return sent

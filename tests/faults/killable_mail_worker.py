@@ -18,7 +18,7 @@ settings.EMAIL_FILE_PATH = os.environ["MAIL_TEST_DIR"]
 django.setup()
 
 from config.celery import app  # noqa: E402
-from workflows import tasks  # noqa: E402
+from workflows import emails, tasks  # noqa: E402, F401
 
 app.conf.task_always_eager = False
 app.conf.broker_url = os.environ["CELERY_BROKER_URL"]
@@ -32,14 +32,14 @@ _delay = float(os.environ.get("MAIL_TEST_DELAY", "0") or 0)
 _marker = os.environ.get("MAIL_TEST_MARKER", "")
 
 if _delay:
-    _send = tasks.send_mail
+    _send = emails.EmailMultiAlternatives.send
 
-    def _slow_send(**kwargs):
+    def _slow_send(message, *args, **kwargs):
         if _marker:
             Path(_marker).write_text("envoi commencé")
         time.sleep(_delay)
-        return _send(**kwargs)
+        return _send(message, *args, **kwargs)
 
-    tasks.send_mail = _slow_send
+    emails.EmailMultiAlternatives.send = _slow_send
 
 __all__ = ["app"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import InstructeurFactory
 from tests.workflows import factories as wf
-from workflows import services, tasks
+from workflows import emails, services, tasks
 from workflows.deadlines import DEFAULT_DEADLINES, deadline_for, today
 from workflows.models import Action, NotificationLog, State
 
@@ -27,6 +27,30 @@ def test_stage_change_email_is_sent_once_even_when_the_task_runs_twice(mailoutbo
     assert NotificationLog.objects.filter(key=f"journal:{entry.pk}").count() == 1
 
 
+def test_emails_are_plain_text_never_html_escaped(mailoutbox):
+    """A comment with an apostrophe, angle brackets and an ampersand reads as it was written
+    in the e-mail (the text templates are not HTML)."""
+    from workflows.lifecycle import ApplicationLifecycle
+
+    app = wf.submitted()
+    comment = "Pièce d'identité <manquante> & « attestation »"
+    entry = ApplicationLifecycle(app).record(
+        user=None,
+        action=Action.SUBMIT,
+        from_state=app.state,
+        comment=comment,
+        private=False,
+        data={},
+        notify=False,
+    )
+    mailoutbox.clear()
+    assert tasks.notify_journal_entry(entry.pk) is True
+    (mail,) = mailoutbox
+    assert comment in mail.body
+    assert "&#x27;" not in mail.body and "&lt;" not in mail.body
+    assert entry.actor_label == "Estampille (automatiquement)"
+
+
 def test_private_entries_send_nothing(mailoutbox):
     instructor = InstructeurFactory(departement_id="63")
     app = wf.in_instruction(instructor=instructor)
@@ -40,10 +64,10 @@ def test_a_failed_send_can_be_retried(monkeypatch, mailoutbox):
     app = wf.submitted()
     entry = app.journal.get(action=Action.SUBMIT)
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise ConnectionError("SMTP indisponible")
 
-    monkeypatch.setattr(tasks, "send_mail", broken)
+    monkeypatch.setattr(emails.EmailMultiAlternatives, "send", broken)
     with pytest.raises(ConnectionError):
         tasks.notify_journal_entry(entry.pk)
     assert not NotificationLog.objects.exists()
@@ -100,6 +124,8 @@ def test_daily_digest_lists_each_instructors_overdue_files(mailoutbox):
     assert tasks.send_overdue_digests() == 0  # once a day
     (mail,) = mailoutbox
     assert mail.to == [alice.email]
+    assert mail.subject == "[Estampille] 1 dossier en retard"
+    assert "dépassée de 2 jours" in mail.body
     assert overdue.reference in mail.body
     assert fresh.reference not in mail.body
     assert bob.email not in mail.to and gap.email not in mail.to

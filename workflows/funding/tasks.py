@@ -5,23 +5,18 @@ waiting for them."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.urls import reverse
 
 from labelling.funding.money import euros
 from labelling.models import Role, User
+from workflows.emails import TASK_OPTIONS, send_once, site_url
 from workflows.funding.models import FundingAction, JournalEntry
-from workflows.onboarding.tasks import TASK_OPTIONS, send_templated_once
 
 SUBJECTS = {
     FundingAction.PROPOSE: "Décision de financement {year} à signer : {place}",
     FundingAction.SIGN: "Subvention {year} attribuée à « {place} »",
     FundingAction.PAY: "Versement de la subvention {year} de « {place} »",
 }
-
-
-def _url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
 @shared_task(**TASK_OPTIONS)
@@ -38,13 +33,13 @@ def notify_funding_entry(entry_id: int) -> bool:
         recipients = User.objects.filter(
             role=Role.SIGNATAIRE, departement_id=file.departement_id, is_active=True
         )
-        link = _url(reverse("funding:detail", args=[file.pk]))
+        link = site_url(reverse("funding:detail", args=[file.pk]))
     else:
         recipients = User.objects.filter(
             role=Role.PORTEUR, porteur_id=file.porteur_id, is_active=True
         )
-        link = _url(reverse("funding:porteur_list"))
-    return send_templated_once(
+        link = site_url(reverse("funding:porteur_list"))
+    return send_once(
         key=f"funding:{entry.pk}",
         template=f"funding/emails/{entry.action}",
         subject=SUBJECTS[entry.action].format(year=file.year, place=file.place.name),
@@ -53,7 +48,7 @@ def notify_funding_entry(entry_id: int) -> bool:
             "entry": entry,
             "amount": euros(file.amount),
             "link": link,
-            "site_url": _url("/"),
+            "site_url": site_url("/"),
         },
         recipients=list(recipients.values_list("email", flat=True)),
     )

@@ -6,19 +6,13 @@ again. The invitation's link is computed here from the invitation's id
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from labelling.models import Role, User
-from workflows.models import NotificationLog
+from workflows.emails import TASK_OPTIONS, send_once, site_url
 from workflows.onboarding.models import JournalEntry, OnboardingAction
 from workflows.onboarding.tokens import token_for
-
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
 SUBJECTS = {
     OnboardingAction.INVITE: "Rattachez-vous à votre France Services « {place} »",
@@ -26,36 +20,6 @@ SUBJECTS = {
     OnboardingAction.CONFIRM: "Votre rattachement à « {place} » est confirmé",
     OnboardingAction.REFUSE: "Votre rattachement à « {place} » est refusé",
 }
-
-
-def _url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
-
-def send_templated_once(
-    *, key: str, template: str, subject: str, context: dict, recipients: list[str]
-) -> bool:
-    """Send `template`.txt and `template`.html to the recipients unless `key` was sent."""
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        # Nobody to tell: recorded as done, so the catch-up does not try again.
-        NotificationLog.objects.get_or_create(key=key, defaults={"recipients": []})
-        return False
-    with transaction.atomic():
-        _, created = NotificationLog.objects.get_or_create(
-            key=key, defaults={"recipients": recipients}
-        )
-        if not created:
-            return False
-        message = EmailMultiAlternatives(
-            subject=f"[Estampille] {subject}",
-            body=render_to_string(f"{template}.txt", context),
-            to=recipients,
-        )
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-        # Inside the transaction: when sending fails, the log row goes too and a retry resends.
-        message.send()
-    return True
 
 
 def _prefecture_emails(departement_id: str) -> list[str]:
@@ -86,13 +50,13 @@ def notify_onboarding_entry(entry_id: int) -> bool:
     context = {
         "invitation": invitation,
         "place": place,
-        "site_url": _url("/"),
+        "site_url": site_url("/"),
         "expires_at": timezone.localtime(invitation.expires_at),
         "reason": invitation.refusal_reason,
     }
     if entry.action == OnboardingAction.INVITE:
         recipients = [invitation.email]
-        context["link"] = _url(reverse("onboarding:accept", args=[token_for(invitation.pk)]))
+        context["link"] = site_url(reverse("onboarding:accept", args=[token_for(invitation.pk)]))
         context["inviter"] = (
             "l'Agence nationale de la cohésion des territoires"
             if invitation.invited_by.is_national
@@ -100,12 +64,12 @@ def notify_onboarding_entry(entry_id: int) -> bool:
         )
     elif entry.action == OnboardingAction.ACCEPT:
         recipients = _prefecture_emails(invitation.departement_id)
-        context["link"] = _url(reverse("onboarding:detail", args=[invitation.pk]))
+        context["link"] = site_url(reverse("onboarding:detail", args=[invitation.pk]))
     else:
         recipients = [invitation.email]
-        context["link"] = _url(reverse("login"))
-        context["place_link"] = _url(reverse("labelling:place_detail", args=[place.pk]))
-    return send_templated_once(
+        context["link"] = site_url(reverse("login"))
+        context["place_link"] = site_url(reverse("labelling:place_detail", args=[place.pk]))
+    return send_once(
         key=f"onboarding:{entry.pk}",
         template=f"onboarding/emails/{entry.action}",
         subject=SUBJECTS[entry.action].format(place=place.name),

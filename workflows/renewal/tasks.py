@@ -5,22 +5,17 @@ retried task never sends it twice."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from labelling.models import Role, User
+from workflows.emails import TASK_OPTIONS, send_once, site_url
 from workflows.renewal.lifecycle import PREFECTURE_STATES
 from workflows.renewal.models import JournalEntry, Review, ReviewAction, ReviewMessage, ReviewState
-from workflows.tasks import TASK_OPTIONS, send_once
-
-
-def _url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
 def review_url(review: Review) -> str:
-    return _url(reverse("renewal:detail", args=[review.pk]))
+    return site_url(reverse("renewal:detail", args=[review.pk]))
 
 
 def _porteur_emails(review: Review) -> list[str]:
@@ -43,10 +38,6 @@ def _prefecture_emails(review: Review, *, state: str) -> list[str]:
     return list(users.filter(is_active=True).values_list("email", flat=True))
 
 
-def _body(template: str, **context) -> str:
-    return render_to_string(f"renewal/emails/{template}", context).strip() + "\n"
-
-
 @shared_task(**TASK_OPTIONS)
 def notify_review_entry(entry_id: int) -> bool:
     """A step of a review: tell the porteur, and the préfecture when it is its turn. A reminder
@@ -66,12 +57,13 @@ def notify_review_entry(entry_id: int) -> bool:
         recipients = _prefecture_emails(review, state=review.state)
     if entry.actor_id:
         recipients = [r for r in recipients if r != entry.actor.email]
-    template = "reminder.txt" if entry.action == ReviewAction.REMIND else "entry.txt"
+    template = "reminder" if entry.action == ReviewAction.REMIND else "entry"
     return send_once(
         key=f"review-journal:{entry.pk}",
         subject=f"Revue annuelle {review.year} — {review.place.name} — "
         f"{entry.get_action_display()}",
-        body=_body(template, review=review, entry=entry, url=review_url(review)),
+        template=f"renewal/emails/{template}",
+        context={"review": review, "entry": entry, "url": review_url(review)},
         recipients=recipients,
     )
 
@@ -89,7 +81,8 @@ def notify_campaign_opened(year: int) -> int:
         sent += send_once(
             key=f"review-opened:{review.pk}",
             subject=f"Revue annuelle {year} de « {review.place.name} »",
-            body=_body("opened.txt", review=review, url=review_url(review)),
+            template="renewal/emails/opened",
+            context={"review": review, "url": review_url(review)},
             recipients=_porteur_emails(review),
         )
     return sent
@@ -112,7 +105,8 @@ def notify_review_message(message_id: str) -> bool:
     return send_once(
         key=f"review-message:{message.pk}",
         subject=f"Revue annuelle {review.year} — {review.place.name} — nouveau message",
-        body=_body("message.txt", review=review, message=message, url=review_url(review)),
+        template="renewal/emails/message",
+        context={"review": review, "message": message, "url": review_url(review)},
         recipients=[r for r in recipients if r != message.author.email],
     )
 
@@ -177,28 +171,20 @@ def wake_due_notices() -> int:
 def send_overdue_review_digests() -> int:
     """Working days: each instructor gets the list of the reviews past their stage deadline
     (theirs and those nobody has taken), once a day."""
-    from workflows.deadlines import today
     from workflows.renewal.selectors import overdue_for_instructor
+    from workflows.tasks import send_overdue_digest
 
-    sent = 0
-    day = today()
-    for user in User.objects.filter(role=Role.INSTRUCTEUR, is_active=True).order_by("pk"):
-        reviews = overdue_for_instructor(user=user)
-        if not reviews:
-            continue
-        lines = ["Bonjour,", "", "Ces revues annuelles ont dépassé leur échéance :", ""]
-        for review in reviews:
-            late = (day - review.stage_deadline).days
-            lines.append(
-                f"- {review.place.name} ({review.year}, {review.get_state_display()}), échéance "
-                f"du {review.stage_deadline:%d/%m/%Y} dépassée de {late} jour(s) : "
-                f"{review_url(review)}"
-            )
-        lines += ["", "Estampille"]
-        sent += send_once(
-            key=f"review-digest:{user.pk}:{day.isoformat()}",
-            subject=f"{len(reviews)} revue(s) annuelle(s) en retard",
-            body="\n".join(lines) + "\n",
-            recipients=[user.email],
-        )
-    return sent
+    return send_overdue_digest(
+        kind="review-digest",
+        overdue=overdue_for_instructor,
+        subject=lambda count: (
+            f"{count} revue{pluralize(count)} annuelle{pluralize(count)} en retard"
+        ),
+        heading="Ces revues annuelles ont dépassé leur échéance :",
+        item=lambda review: {
+            "label": f"{review.place.name} ({review.year})",
+            "state": review.get_state_display(),
+            "deadline": review.stage_deadline,
+            "url": review_url(review),
+        },
+    )

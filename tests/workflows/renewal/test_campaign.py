@@ -229,4 +229,4 @@ def test_instructors_get_their_overdue_reviews_once_a_day():
         assert tasks.send_overdue_review_digests() == 1
         assert tasks.send_overdue_review_digests() == 0
     assert mail.outbox[-1].to == [instructor.email]
-    assert "dépassée de 2 jour(s)" in mail.outbox[-1].body
+    assert "dépassée de 2 jours" in mail.outbox[-1].body
