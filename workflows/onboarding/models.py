@@ -138,6 +138,16 @@ class Invitation(models.Model):
     def reference(self) -> str:
         return str(self.pk).split("-")[0].upper()
 
+    @property
+    def porteur_in_sentence(self) -> str:
+        """The declared porteur as the documents will name it (« la Communauté de communes … »),
+        with the article chosen, or the one its name suggests."""
+        from documents.french import with_article
+        from labelling.names import NO_ARTICLE, proposed_article
+
+        article = self.porteur_article or proposed_article(self.porteur_name)
+        return with_article(self.porteur_name, "" if article == NO_ARTICLE else article)
+
 
 class OnboardingAction(models.TextChoices):
     INVITE = "invite", "Invitation envoyée"

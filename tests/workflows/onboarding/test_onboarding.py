@@ -257,6 +257,8 @@ def test_the_invitee_says_how_the_porteur_s_name_reads_in_the_documents(client, 
     assert Invitation.objects.get(pk=invitation.pk).state == InvitationState.SENT
     assert client.post(link, {**data, "porteur_article": "l'"}).status_code == 302
     client.force_login(instructor)
+    detail = client.get(reverse("onboarding:detail", args=[invitation.pk])).content.decode()
+    assert "« porté par l’Amicale laïque de Clermont »" in detail
     client.post(reverse("onboarding:confirm", args=[invitation.pk]))
     porteur = Porteur.objects.get(siret=NEW_SIRET)
     assert (porteur.name, porteur.article) == ("Amicale laïque de Clermont", "l'")
