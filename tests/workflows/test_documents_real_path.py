@@ -266,6 +266,12 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     assert f"Vu la mise en demeure adressée à la {PORTEUR} le " in abrogation
     assert "« Nous ouvrirons le samedi à partir de septembre »" in abrogation
     assert "n'en a pas présenté" not in abrogation
+    # A porteur without a postal address of its own is written to at its place's.
+    notice = pdf_text(read_field(documents["mise_en_demeure"].file))
+    addressee = notice[: notice.index("MISE EN DEMEURE")]
+    assert "La Poste France Services de Saint-Anthème Place de l'Aubépin, 63660 Saint-Anthème" in (
+        addressee
+    )
 
     faults = {}
     for kind, document in sorted(documents.items()):
