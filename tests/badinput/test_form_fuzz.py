@@ -18,6 +18,13 @@ How it finds the forms (so that a new one is fuzzed without anyone remembering)
 - The fields posted are read from the page a user gets (``forms_html``): the page's form whose
   action is the URL fuzzed, with its inputs, selects, text areas and files.
 
+What is judged, per example (``judge``): a 500 fails with its traceback; an answer 200/400
+must carry the form's error summary (« Label : message », French, no field's message shown
+without its field); a redirection with an error message only is a refusal; a redirection
+that wrote nothing and said nothing fails (a post silently dropped); any refusal must leave
+the row count of every table as it was. ``test_every_posted_form_with_text_cleans_it`` keeps
+every posted form with text on ``CleanTextForm`` (control characters, length).
+
 Each entry of ``FORMS`` names who posts (a role of ``World``) and the URL (``World`` builds the
 objects of one département, the Puy-de-Dôme, in the state each form needs). Every example is
 posted in a transaction rolled back after the answer, so every example starts from the same
@@ -67,6 +74,8 @@ from tests.workflows import factories as wf
 pytestmark = pytest.mark.django_db
 
 # Examples per form: the whole module stays under 90 s on SQLite on one core.
+# FORM_FUZZ_EXAMPLES=50 for a longer hunt, FORM_FUZZ_ONLY=renewal: a part, FORM_FUZZ_REPORT=1
+# prints what each form answered (accepted, refused with its status…).
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "12"))
 
 
@@ -1159,6 +1168,8 @@ def test_every_form_refuses_hostile_input_in_french_and_writes_nothing(
             failures += [f"--- {name}: {type(e).__name__}: {e}" for e in errors]
     elapsed = time.perf_counter() - started
     with capsys.disabled():
+        if not os.environ.get("FORM_FUZZ_REPORT"):  # what each form answered, on demand
+            stats = {}
         print(f"\nfuzz of {len(FORMS)} forms, {EXAMPLES} examples each: {elapsed:.1f} s")
         for name, counts in stats.items():
             print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
