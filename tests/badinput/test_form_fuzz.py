@@ -496,13 +496,16 @@ def file_page(stage: str) -> Callable[[World], str]:
 FORMS: dict[str, Target] = {
     # --- account -------------------------------------------------------------------------------
     "login": Target("anonymous", at("login")),
-    "password_reset": Target("anonymous", at("password_reset")),
+    # Accepted, both lead to a page that says what was done (and write no row: an e-mail, a
+    # password).
+    "password_reset": Target("anonymous", at("password_reset"), silent=True),
     # the link of the e-mail leads to the page of the new password (its URL ends in
     # « set-password »: the token is kept in the session)
     "password_reset_confirm": Target(
         "anonymous",
         lambda world: world.reset_link.rsplit("/", 2)[0] + "/set-password/",
         page=lambda world: world.reset_link,
+        silent=True,
     ),
     "api_token": Target("instructor", at("api_token"), answers_in_page=True),
     # --- the cahier des charges (the national agency) ---------------------------------------
@@ -947,13 +950,34 @@ def tables() -> list[str]:
     return [name for name in names if name not in BOOKKEEPING]
 
 
-def snapshot(names: list[str]) -> dict[str, int]:
-    """The row count of every table, in one query."""
+# The tables of what the forms change (files, reviews, funding, invitations, the cahier des
+# charges): their whole content is compared too, so that a refused post that changed a row
+# (not only added one) is seen.
+WATCHED = (
+    "workflows.Application",
+    "renewal.Review",
+    "funding.FundingFile",
+    "funding.Payment",
+    "onboarding.Invitation",
+    "labelling.Criterion",
+    "labelling.Version",
+    "labelling.Place",
+    "labelling.Porteur",
+)
+
+
+def snapshot(names: list[str]) -> dict[str, object]:
+    """The row count of every table (one query), and the content of the watched tables."""
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(name)})" for name in names)
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return dict(zip(names, cursor.fetchone(), strict=True))
+        found: dict[str, object] = dict(zip(names, cursor.fetchone(), strict=True))
+        for label in WATCHED:
+            table = apps.get_model(label)._meta.db_table
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1")
+            found[f"{table} (contenu)"] = hash(repr(cursor.fetchall()))
+    return found
 
 
 LEAD_IN = "Corrigez les champs suivants :"
