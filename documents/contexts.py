@@ -425,11 +425,15 @@ class MiseEnDemeure(DocumentContext):
     labelled_on: datetime.date | None = None
     reasons: str = ""
     review_reference: str = ""
+    labelling_reference: str = ""  # the labelling arrêté's number (filled when it is asked)
 
 
 @dataclass(frozen=True, kw_only=True)
 class ArreteAbrogation(DocumentContext):
-    """Withdrawal of a label for the future (an abrogation, CRPA L242-1)."""
+    """Withdrawal of a label for the future: an abrogation because the conditions its
+    maintenance depended on are no longer met (CRPA L242-2 1°), after the contradictory
+    procedure (L121-1, L122-1): the mise en demeure by its number and date, the porteur's
+    observations with their date."""
 
     kind: ClassVar[str] = DocumentKind.ARRETE_ABROGATION
     failed: tuple[Criterion, ...]
@@ -439,6 +443,8 @@ class ArreteAbrogation(DocumentContext):
     comply_by: datetime.date | None = None
     reasons: str = ""
     observations: str = ""
+    observations_on: datetime.date | None = None
+    notice_reference: str = ""
     labelling_reference: str = ""
 
 

@@ -161,7 +161,8 @@ def labelling_arrete(place: Place) -> Document | None:
 
 
 def _cite_labelling(context: DocumentContext, place: Place) -> DocumentContext:
-    """An abrogation cites the labelling arrêté it ends by its number and date."""
+    """An abrogation cites the labelling arrêté it ends by its number and date, a mise en
+    demeure the arrêté that may be abrogated."""
     if getattr(context, "labelling_reference", ""):
         return context
     arrete = labelling_arrete(place)
@@ -196,7 +197,7 @@ def request_document(
     # Who signs and by what right, the préfecture's details: frozen now (raises
     # SignatureNotDelegated for a decision nobody may sign « par délégation »).
     context = freeze_signatory(context, requested_by=requested_by)
-    if kind == DocumentKind.ARRETE_ABROGATION:
+    if kind in (DocumentKind.ARRETE_ABROGATION, DocumentKind.MISE_EN_DEMEURE):
         context = _cite_labelling(context, place)
     latest = _latest(kind, subject_key)
     if latest is not None and latest.status in ACTIVE_STATUSES:

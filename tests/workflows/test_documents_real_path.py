@@ -263,9 +263,27 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     abrogation = pdf_text(read_field(documents["arrete_abrogation"].file))
     assert f"Vu l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in abrogation
     assert f"L'arrêté préfectoral n° 63-{year}-LAB-0001 du " in abrogation
-    assert f"Vu la mise en demeure adressée à la {PORTEUR} le " in abrogation
+    notice_number = documents["mise_en_demeure (lieu labellisé ici)"].register_number
+    assert notice_number
+    assert f"Vu la mise en demeure n° {notice_number} du " in abrogation
+    assert f"adressée à la {PORTEUR}" in abrogation
     assert "« Nous ouvrirons le samedi à partir de septembre »" in abrogation
     assert "n'en a pas présenté" not in abrogation
+    # Its legal ground: the conditions the label's maintenance depended on are no longer met
+    # (CRPA L. 242-2 1°), after the contradictory procedure (L. 121-1 with L. 122-1); the
+    # observations are dated; it takes effect on notification.
+    flat = " ".join(abrogation.split())
+    assert "L. 121-1, L. 122-1" in flat
+    assert "L. 242-2" in flat and "L. 242-1" not in flat
+    assert "1° de l'article L. 242-2" in flat
+    assert re.search(r"Vu les observations présentées par le porteur le \d", flat)
+    assert "auxquelles son maintien est subordonné" in flat
+    assert "à compter de la notification du présent arrêté" in flat
+    # The mise en demeure names the arrêté that may be abrogated.
+    labelled_notice = " ".join(
+        pdf_text(read_field(documents["mise_en_demeure (lieu labellisé ici)"].file)).split()
+    )
+    assert f"l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in labelled_notice
     # A porteur without a postal address of its own is written to at its place's.
     notice = pdf_text(read_field(documents["mise_en_demeure"].file))
     addressee = notice[: notice.index("MISE EN DEMEURE")]

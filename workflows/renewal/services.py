@@ -587,11 +587,45 @@ def sign_abrogation(*, user: User, review_id, effective_on: datetime.date | None
                 comply_by=review.notice_deadline,
                 reasons=review.abrogation_reasons,
                 observations=_observations(review),
+                observations_on=_observations_on(review),
+                notice_reference=_notice_reference(review),
             ),
             user=user,
             title="Arrêté d'abrogation du label",
         )
     return review
+
+
+def _notice_reference(review: Review) -> str:
+    """The register number of the mise en demeure the abrogation follows."""
+    notice = (
+        review.documents.filter(kind=contexts.MiseEnDemeure.kind)
+        .select_related("document")
+        .order_by("-created_at")
+        .first()
+    )
+    return notice.document.register_number if notice is not None else ""
+
+
+def _observations_on(review: Review) -> datetime.date | None:
+    """The day of the porteur's latest observation after the mise en demeure."""
+    from workflows.renewal.models import ReviewMessage
+
+    if review.notice_issued_at is None:
+        return None
+    moments = [
+        entry.at
+        for entry in review.journal.filter(
+            action=ReviewAction.COMPLY, at__gte=review.notice_issued_at
+        ).exclude(comment="")
+    ]
+    moments += [
+        message.created_at
+        for message in ReviewMessage.objects.filter(
+            review=review, created_at__gte=review.notice_issued_at, author__porteur__isnull=False
+        ).exclude(body="")
+    ]
+    return timezone.localdate(max(moments)) if moments else None
 
 
 def _observations(review: Review) -> str:
