@@ -23,16 +23,37 @@ class SealUnavailable(RuntimeError):
     """No key or certificate to seal with."""
 
 
+_checked_pairs: set[tuple[Path, Path]] = set()
+
+
+def _is_rsa_pair(key_path: Path) -> bool:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    try:
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(key, rsa.RSAPrivateKey)
+
+
 def ensure_dev_pair(key_path: Path, cert_path: Path) -> bool:
-    """Create a self-signed development key pair when none exists; True when created."""
-    if key_path.exists() and cert_path.exists():
+    """Create a self-signed development key pair (RSA 3072) when none exists; True when created.
+
+    RSA, as the préfectures' RGS seal certificates: pyHanko marks a PDF sealed with an ECDSA key
+    on a NIST curve as PDF 2.0 (ISO 32002 extension), which a PDF/A-3b file (PDF 1.7) must not
+    be. A development pair made by an earlier version (ECDSA) is replaced, once per process."""
+    pair = (key_path, cert_path)
+    present = key_path.exists() and cert_path.exists()
+    if present and (pair in _checked_pairs or _is_rsa_pair(key_path)):
+        _checked_pairs.add(pair)
         return False
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
@@ -77,6 +98,8 @@ def ensure_dev_pair(key_path: Path, cert_path: Path) -> bool:
     )
     key_path.chmod(0o600)
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    _checked_pairs.add(pair)
+    _signer.cache_clear()  # a replaced pair is read again
     return True
 
 

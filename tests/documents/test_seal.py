@@ -35,6 +35,9 @@ def test_a_decision_is_sealed_and_the_seal_validates(make_document):
     assert b"pdfaid" in xmp and b"3" in xmp  # PDF/A-3 identification
     assert "/OutputIntents" in root
     assert "/StructTreeRoot" in root  # tagged
+    # PDF/A-3 is PDF 1.7: the seal's incremental update must not raise the version to 2.0.
+    assert pdf.startswith(b"%PDF-1.7")
+    assert str(root.get("/Version", "/1.7")) == "/1.7"
     assert "ARRÊTÉ PRÉFECTORAL" in pdf_text(pdf)
 
 
