@@ -233,14 +233,14 @@ def sample_context(kind: str, **overrides: Any) -> c.DocumentContext:
                     percent=Decimal("50"),
                     budget_line="Programme 112 « Impulsion et coordination de la politique "
                     "d'aménagement du territoire »",
-                    comptable="Directeur départemental des finances publiques (Puy-de-Dôme)",
+                    comptable="le directeur départemental des finances publiques du Puy-de-Dôme",
                 ),
                 c.FundingShare(
                     "Fonds national France Services (opérateurs partenaires)",
                     Decimal("17500.00"),
                     percent=Decimal("50"),
                     budget_line="Fonds national France Services",
-                    comptable="Directeur départemental des finances publiques (Puy-de-Dôme)",
+                    comptable="le directeur départemental des finances publiques du Puy-de-Dôme",
                 ),
             ),
             payments=(

@@ -109,7 +109,7 @@ EXPECTED = {
         "FNADT",
         "Fonds national France Services",
         "SIREN 200070753",
-        "Comptable assignataire : Directeur départemental des finances publiques (Puy-de-Dôme)",
+        "Comptable assignataire : le directeur départemental des finances publiques du Puy-de-Dôme",
         "Vu la loi de finances pour 2027",
         "15 janvier 2027",
         "Article 1er",

@@ -258,6 +258,15 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     assert f"ARRÊTÉ PRÉFECTORAL N° 63-{year}-FIN-0001" in funding_text
     assert f"Dossier n° {file.reference}" in funding_text
     assert f"Vu l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in funding_text
+    # It grants to the porteur (not to the place), names the comptable with its article and
+    # the département after « du », dates in words, and is only notified (no publication).
+    funding_flat = " ".join(funding_text.split())
+    assert f"au titre de l'année {year} à la {PORTEUR} pour le fonctionnement de l'espace" in (
+        funding_flat
+    )
+    assert "le directeur départemental des finances publiques du Puy-de-Dôme" in funding_flat
+    assert not re.search(r"\d{2}/\d{2}/\d{4}", funding_flat)
+    assert "de sa publication" not in funding_flat
     # The abrogation cites the arrêté it ends by its number and date, the mise en demeure, and
     # what the porteur answered to it.
     abrogation = pdf_text(read_field(documents["arrete_abrogation"].file))

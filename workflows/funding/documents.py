@@ -26,7 +26,7 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
     prorata = ""
     if file.prorated:
         prorata = (
-            f"le label du lieu a pris effet le {file.effective_on:%d/%m/%Y} et que le forfait "
+            f"le label du lieu a pris effet le {date_long(file.effective_on)} et que le forfait "
             f"annuel de {euros(file.yearly_amount)} est dû au prorata des jours labellisés dans "
             f"l'année, soit {file.days} jours sur {file.days_in_year}"
         )
@@ -63,7 +63,7 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
                 amount=part.amount,
                 percent=part.percent,
                 budget_line=part.funder.budget_line,
-                comptable=part.funder.comptable_for(departement.name),
+                comptable=_comptable(part.funder.comptable, departement),
                 engagement=part.engagement_number,
             )
             for part in parts
@@ -85,6 +85,23 @@ def decision_context(file: FundingFile, *, signer_name: str, signer_quality: str
         finance_law=finance_law(file.year),
         adjustment=file.adjustment_reason if file.amount != file.proposed_amount else "",
     )
+
+
+def _comptable(comptable: str, departement) -> str:
+    """« le directeur départemental des finances publiques du Puy-de-Dôme »: the stored title
+    (« Directeur départemental des finances publiques ({departement}) ») with its article, in
+    lower case, and the département after « du / de la / des »."""
+    from documents.prefectures import prefecture_info
+
+    of_name = prefecture_info(departement.code, departement.name)["of_name"]
+    text = comptable.replace(" ({departement})", f" {of_name}").replace(
+        "{departement}", departement.name
+    )
+    first, _, rest = text.partition(" ")
+    articles = {"directeur": "le", "directrice": "la", "comptable": "le", "trésorier": "le"}
+    if first.lower() in articles:
+        return f"{articles[first.lower()]} {first.lower()} {rest}".strip()
+    return text
 
 
 def _labelling_visa(place) -> str:

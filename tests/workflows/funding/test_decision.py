@@ -96,7 +96,7 @@ def test_the_full_path_to_the_pdf_and_the_payments(
         "SIREN 200070753",
         "Programme 112",
         "Fonds national France Services",
-        "Comptable assignataire : Directeur départemental des finances publiques (Puy-de-Dôme)",
+        "Comptable assignataire : le directeur départemental des finances publiques du Puy-de-Dôme",
         "loi n° 2019-1479 du 28 décembre 2019 de finances pour 2020",
         "184 jours sur 366",
         "30 000,00 €",
