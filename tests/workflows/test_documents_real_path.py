@@ -293,6 +293,12 @@ def test_the_eight_kinds_along_the_real_path_read_right(
         pdf_text(read_field(documents["mise_en_demeure (lieu labellisé ici)"].file)).split()
     )
     assert f"l'arrêté préfectoral n° 63-{year}-LAB-0001 du " in labelled_notice
+    # The accusé de réception announces the two-month rule and the implicit decision's date,
+    # not internal stage deadlines that would add up to more than those two months.
+    receipt = " ".join(pdf_text(read_field(documents["accuse_reception"].file)).split())
+    assert "Le silence gardé pendant deux mois" in receipt
+    assert "réputée rejetée" in receipt
+    assert not re.search(r"délai de \d+ jours", receipt)
     # A porteur without a postal address of its own is written to at its place's.
     notice = pdf_text(read_field(documents["mise_en_demeure"].file))
     addressee = notice[: notice.index("MISE EN DEMEURE")]
