@@ -33,7 +33,7 @@ def text_of(app, kind: str) -> str:
     return pdf_text(read_field(document.file))
 
 
-def test_the_receipt_of_a_real_submission_states_the_configured_deadlines(
+def test_the_receipt_of_a_real_submission_freezes_the_deadlines_and_states_the_two_month_rule(
     settings, django_capture_on_commit_callbacks
 ):
     settings.WORKFLOW_DEADLINES = {"completeness": 20, "instruction": 45}
@@ -52,12 +52,14 @@ def test_the_receipt_of_a_real_submission_states_the_configured_deadlines(
         app.reference,
         "dépôt n° 1",
         f"déposée le {date_long(today())}",
-        "dans un délai de 20 jours",
-        "dans un délai de 45 jours",
+        "Le silence gardé pendant deux mois",
         "Préfecture du Puy-de-Dôme",
         document.verification_code,
     ):
         assert expected in text, expected
+    # The internal stage deadlines are frozen but not promised to the applicant: only the
+    # two-month rule and the implicit decision's date are.
+    assert "20 jours" not in text and "45 jours" not in text
     assert "15 jours" not in text and "60 jours" not in text
 
 
