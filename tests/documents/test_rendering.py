@@ -56,8 +56,7 @@ EXPECTED = {
         "réputée rejetée",
         "article L. 114-5",
         "Recours contre une décision implicite de rejet",
-        "dans un délai de 15 jours",
-        "dans un délai de 60 jours",
+        "Le silence gardé pendant deux mois",
         "Fait à Clermont-Ferrand, le 14 septembre 2026",
     ],
     DocumentKind.DEMANDE_COMPLEMENTS: [
