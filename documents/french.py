@@ -52,6 +52,9 @@ _RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(rf"\b(1er|\d{{1,2}})[ \t\u202f\u2009\u2060]+({_MONTHS})\b"), r"\1" + NBSP + r"\2"),
     # Thousands in amounts: 30 000 € (narrow no-break between groups).
     (re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))"), NNBSP),
+    # A postal code stays with its city (63033 Clermont-Ferrand Cedex 1).
+    (re.compile(r"\b(\d{5})[ \t\u202f\u2009\u2060]+(?=[A-ZÀ-ÖØ-Þ])"), r"\1" + NBSP),
+    (re.compile(r"\b(Cedex|CEDEX)[ \t]+(?=\d)"), r"\1" + NBSP),
     # 18 heures, 15 jours, 30 000 €, 50 %.
     (re.compile(rf"(?<=\d)[ \t\u202f\u2009\u2060]+(?=(?:{_UNITS})(?!\w))"), NBSP),
     # Article 1er, M. Dupont, Mme Ferré: never alone at the end of a line.

@@ -74,3 +74,16 @@ def clause(value) -> str:
 
     text = re.sub(r"\s*\(réponse\s*:[^)]*\)", "", str(value or "").strip())
     return text.rstrip(" .;")
+
+
+@register.filter
+def address_lines(value) -> str:
+    """A postal address as a letterhead prints it: the line breaks before the postal code
+    (« 18 boulevard Desaix » / « 63033 Clermont-Ferrand Cedex 1 »), never inside it."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    parts = re.split(r",?\s+(?=\d{5}\s)", str(value or "").strip(), maxsplit=1)
+    return mark_safe("<br>".join(escape(part) for part in parts))

@@ -133,6 +133,11 @@ def test_typeset_html_rules():
     assert "</strong>\u2060\u2009\u2060:" in html
 
 
+def test_a_postal_code_stays_with_its_city():
+    html = french.typeset_html("<p>18 boulevard Desaix, 63033 Clermont-Ferrand Cedex 1</p>")
+    assert "63033\u00a0" in html and "Cedex\u00a01" in html
+
+
 @pytest.mark.parametrize(
     ("name", "article", "sentence", "of", "to"),
     [

@@ -309,8 +309,12 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     faults = {}
     for kind, document in sorted(documents.items()):
         pdf = read_field(document.file)
+        # The letterhead breaks before the postal code, which stays with its city.
+        lines = [" ".join(line.split()) for line in _pages(pdf)[0].splitlines()]
+        if "63033 Clermont-Ferrand Cedex 1" not in lines:
+            faults.setdefault(kind, []).append("code postal séparé de sa ville dans l'en-tête")
         (tmp_path / f"{kind}.pdf").write_bytes(pdf)
         assert f"{SITE}/" in pdf_text(pdf), f"{kind} : lien de vérification absent"
         if found := faults_of(pdf) + layout_faults(pdf):
-            faults[kind] = found
+            faults.setdefault(kind, []).extend(found)
     assert not faults, "\n".join(f"{k} : {f}" for k, fs in faults.items() for f in fs)
