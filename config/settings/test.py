@@ -1,7 +1,7 @@
 """Tests: SQLite in memory by default; with CI=true (or DATABASE_URL set) PostgreSQL and Redis."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only"
 DEBUG = False
@@ -14,9 +14,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# A self-signed seal is created on first use (never in production).
+# A self-signed seal is created on first use (never in production), in the checkout: two
+# checkouts tested at once on one machine never share (nor replace) each other's pair.
 DOCUMENTS_SEAL_DEV_PAIR = True
-DOCUMENTS_SEAL_KEY = env("DOCUMENTS_SEAL_KEY", default="/tmp/estampille-test-seal/key.pem")
+DOCUMENTS_SEAL_KEY = env(
+    "DOCUMENTS_SEAL_KEY", default=str(BASE_DIR / "var" / "test-seal" / "key.pem")
+)
 DOCUMENTS_SEAL_CERT = env(
-    "DOCUMENTS_SEAL_CERT", default="/tmp/estampille-test-seal/certificate.pem"
+    "DOCUMENTS_SEAL_CERT", default=str(BASE_DIR / "var" / "test-seal" / "certificate.pem")
 )
