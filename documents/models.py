@@ -12,6 +12,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase
@@ -303,6 +304,16 @@ class SignatureDelegation(models.Model):
 
     def __str__(self) -> str:
         return f"Arrêté n° {self.arrete_number} ({self.delegate})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.arrete_date and self.valid_from < self.arrete_date:
+            raise ValidationError(
+                {
+                    "valid_from": "La date d'entrée en vigueur (« en vigueur du ») ne peut pas "
+                    "précéder la date de l'arrêté de délégation."
+                }
+            )
 
 
 #: The series of the register each kind is numbered in (``63-2026-LAB-0042``).

@@ -212,16 +212,18 @@ def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None, title: 
         prefecture.prefet_user = prefet_user
         prefecture.save(update_fields=["prefet_user"])
     signed_on = datetime.date.fromisoformat(data["arrete_date"])
+    # Each delegation is its own arrêté (the next number of the series), in force from its date.
+    prefix, _, serial = data["arrete_number"].rpartition("-")
     for user in delegates:
-        SignatureDelegation.objects.get_or_create(
+        if SignatureDelegation.objects.filter(prefecture=prefecture, delegate=user).exists():
+            continue
+        rank = SignatureDelegation.objects.filter(prefecture=prefecture).count()
+        SignatureDelegation.objects.create(
             prefecture=prefecture,
             delegate=user,
-            defaults={
-                "delegate_title": title or data["delegate_title"],
-                "arrete_number": data["arrete_number"],
-                "arrete_date": signed_on,
-                # Demo and test data only: in force for any date the tests and demo files use.
-                "valid_from": datetime.date(2000, 1, 1),
-            },
+            delegate_title=title or data["delegate_title"],
+            arrete_number=f"{prefix}-{int(serial) + rank:0{len(serial)}d}",
+            arrete_date=signed_on,
+            valid_from=signed_on,
         )
     return prefecture

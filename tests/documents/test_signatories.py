@@ -111,3 +111,21 @@ def test_sample_signatory_is_consistent():
         "Claire Fontanel",
         "Pour le préfet et par délégation,\nla secrétaire générale de la préfecture",
     )
+
+
+def test_each_demo_delegate_has_its_own_arrete_in_force_from_its_date():
+    signataires = [SignataireFactory(departement_id="63") for _ in range(3)]
+    delegations = SignatureDelegation.objects.filter(delegate__in=signataires)
+    assert delegations.count() == 3
+    assert len({d.arrete_number for d in delegations}) == 3
+    assert all(d.valid_from >= d.arrete_date for d in delegations)
+
+
+def test_a_delegation_in_force_before_its_arrete_is_refused_naming_the_field():
+    from django.core.exceptions import ValidationError
+
+    delegation = SignatureDelegation.objects.get(delegate=SignataireFactory(departement_id="63"))
+    delegation.valid_from = delegation.arrete_date - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        delegation.full_clean()
+    assert "en vigueur du" in refused.value.message_dict["valid_from"][0]
