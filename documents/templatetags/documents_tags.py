@@ -87,3 +87,13 @@ def address_lines(value) -> str:
 
     parts = re.split(r",?\s+(?=\d{5}\s)", str(value or "").strip(), maxsplit=1)
     return mark_safe("<br>".join(escape(part) for part in parts))
+
+
+@register.filter
+def after_colon(value) -> str:
+    """A phrase as it follows « : » in French: no capital (« : aucun bureau fermé »), unless
+    the word is an acronym or a name written in capitals (« CAF »)."""
+    text = str(value or "")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text

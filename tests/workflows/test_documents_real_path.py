@@ -299,6 +299,13 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     assert "Le silence gardé pendant deux mois" in receipt
     assert "réputée rejetée" in receipt
     assert not re.search(r"délai de \d+ jours", receipt)
+    # A refusal's criteria list sits inside a considérant: no capital after « : », each item
+    # ends with « ; ».
+    refusal = " ".join(pdf_text(read_field(documents["refus"].file)).split())
+    listed = refusal[refusal.index("ne sont pas remplies :") + 22 : refusal.index("en conséquence")]
+    assert "•" in listed, listed
+    assert not re.search(r"[a-z] : [A-Z][a-zé]", listed), listed
+    assert not re.search(r"[\w)]\.\s*(?:•|Considérant)", listed), listed
     # A porteur without a postal address of its own is written to at its place's.
     notice = pdf_text(read_field(documents["mise_en_demeure"].file))
     addressee = notice[: notice.index("MISE EN DEMEURE")]
