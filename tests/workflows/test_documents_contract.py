@@ -10,7 +10,7 @@ from django.urls import reverse
 from documents.contexts import AccuseReception, Refus, load_context
 from documents.models import Document
 from documents.services import regenerate_document
-from documents.templatetags.documents_tags import clause, date_long
+from documents.templatetags.documents_tags import after_colon, clause, date_long
 from tests.documents.pdf_tools import pdf_text, read_field
 from tests.factories import (
     InstructeurFactory,
@@ -113,8 +113,8 @@ def test_a_real_refusal_names_the_criteria_as_the_engine_reported_them(
     )
     text = pdf_text(read_field(document.file))
     # The engine's message, as a decision words it (no echo of the raw answer).
-    assert failed.label in text and clause(failed.message) in text
-    assert "Aucun bureau fermé pour les entretiens confidentiels n'est déclaré (" in text
+    assert failed.label in text and after_colon(clause(failed.message)) in text
+    assert " : aucun bureau fermé pour les entretiens confidentiels n'est déclaré (" in text
     assert "Pas de bureau de confidentialité." in text  # the reasons of the proposal
 
 
