@@ -99,6 +99,7 @@ class Person:
 
     name: str
     quality: str = ""
+    title: str = ""  # under the name, for a letter of the service (« Chef du bureau … »)
 
 
 @dataclass(frozen=True)

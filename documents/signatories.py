@@ -85,7 +85,17 @@ def freeze_signatory(context: c.DocumentContext, *, requested_by: User | None) -
         if signer is None or not signer.quality:
             name = signer.name if signer else ""
             quality = prefecture.service or (row.service if row else "") or SERVICE_QUALITY
-            context = dataclasses.replace(context, signataire=c.Person(name, quality))
+            title = signer.title if signer else ""
+            if name and not title and row is not None and requested_by is not None:
+                # Its author's title under the name: the one their delegation records.
+                held = (
+                    SignatureDelegation.objects.filter(prefecture=row, delegate=requested_by)
+                    .order_by("-valid_from")
+                    .first()
+                )
+                title = _strip_article(held.delegate_title) if held else ""
+                title = title[:1].upper() + title[1:]
+            context = dataclasses.replace(context, signataire=c.Person(name, quality, title))
         return context
 
     if prefecture.delegation:

@@ -306,6 +306,10 @@ def test_the_eight_kinds_along_the_real_path_read_right(
     assert "•" in listed, listed
     assert not re.search(r"[a-z] : [A-Z][a-zé]", listed), listed
     assert not re.search(r"[\w)]\.\s*(?:•|Considérant)", listed), listed
+    # A letter of the service gives its author's title under the name.
+    for kind in ("demande_complements", "rapport_instruction"):
+        letter = " ".join(pdf_text(read_field(documents[kind].file)).split())
+        assert "Julie Marcel Chef du bureau France Services" in letter, kind
     # A porteur without a postal address of its own is written to at its place's.
     notice = pdf_text(read_field(documents["mise_en_demeure"].file))
     addressee = notice[: notice.index("MISE EN DEMEURE")]
