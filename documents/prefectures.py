@@ -164,8 +164,9 @@ DEMO_PREFECTURES: dict[str, dict] = {
         "phone": "04 73 98 63 63",
         "email": "pref-france-services@puy-de-dome.gouv.fr",
         "delegate_title": "la secrétaire générale de la préfecture",
-        "arrete_number": "63-2025-07-01-00012",
-        "arrete_date": "2025-07-01",
+        # The demo's decisions go back to 2016 (MSAP): its delegations must cover them.
+        "arrete_number": "63-2016-09-01-00012",
+        "arrete_date": "2016-09-01",
     },
     "05": {
         "prefet_name": "Hélène Marchal",
@@ -178,8 +179,8 @@ DEMO_PREFECTURES: dict[str, dict] = {
         "phone": "04 92 40 48 00",
         "email": "pref-france-services@hautes-alpes.gouv.fr",
         "delegate_title": "le secrétaire général de la préfecture",
-        "arrete_number": "05-2025-03-17-00007",
-        "arrete_date": "2025-03-17",
+        "arrete_number": "05-2016-03-17-00007",
+        "arrete_date": "2016-03-17",
     },
 }
 
@@ -198,8 +199,8 @@ def ensure_demo_prefecture(code: str, *, delegates=(), prefet_user=None, title: 
             "prefet_name": "Préfet de démonstration",
             "appointment_decree": f"le décret portant nomination du préfet {prefecture_info(code)['of_name']}",
             "address": f"Préfecture {prefecture_info(code)['of_name']}",
-            "arrete_number": f"{code}-2025-01-02-00001",
-            "arrete_date": "2025-01-02",
+            "arrete_number": f"{code}-2016-01-04-00001",
+            "arrete_date": "2016-01-04",
         }
     fields = (
         "prefet_name", "prefet_feminine", "appointment_decree", "secretary_general_feminine",

@@ -39,7 +39,7 @@ def test_a_delegate_signs_par_delegation_with_the_visas(make_document):
     for expected in (
         "Vu le décret du 12 juin 2025 portant nomination de M. Pierre Lambert en qualité de "
         "préfet du Puy-de-Dôme ;",
-        "Vu l'arrêté préfectoral n° 63-2025-07-01-00012 du 1er juillet 2025 portant délégation "
+        "Vu l'arrêté préfectoral n° 63-2016-09-01-00012 du 1er septembre 2016 portant délégation "
         "de signature à Claire Fontanel, secrétaire générale de la préfecture ;",
         "Pour le préfet et par délégation, la secrétaire générale de la préfecture",
         "La secrétaire générale de la préfecture du Puy-de-Dôme est chargée",
